@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every Debian package mlpscope needs to build, test and run its demo.
+# Idempotent: when everything is present it only runs dpkg-query and returns.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libeigen3-dev          # matrices
+  libopenblas-dev        # fast GEMM behind Eigen (EIGEN_USE_BLAS)
+  libpcg-cpp-dev         # random numbers, reproducible across platforms
+  libcli11-dev           # command line
+  libtomlplusplus-dev    # --config FILE
+  nlohmann-json3-dev     # logs, summaries, weights
+  zlib1g-dev             # .gz IDX files and model checksums (crc32)
+  libgtest-dev           # unit tests
+  dataset-fashion-mnist  # the default data set
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

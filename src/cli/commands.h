@@ -1,0 +1,16 @@
+// One file per command. Each add_*_command registers its options on the root app and
+// returns what to run when that command is chosen: the exit status.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace mlpscope::cli {
+
+using Action = std::function<int()>;
+
+Action add_train_command(CLI::App& root);
+Action add_eval_command(CLI::App& root);
+Action add_export_command(CLI::App& root);
+
+}  // namespace mlpscope::cli

@@ -1,0 +1,55 @@
+// mlpscope: train multilayer perceptrons from scratch and see why they converge or not.
+// The command line is thin: parse, call the library, print. Any error is one line on
+// stderr and exit status 2.
+#include <cstdio>
+#include <exception>
+#include <new>
+#include <utility>
+#include <vector>
+
+#include "cli/commands.h"
+#include "core/error.h"
+
+int main(int argc, char** argv) {
+  using namespace mlpscope::cli;
+  CLI::App app{"mlpscope: train multilayer perceptrons from scratch and see why they converge "
+               "or fail to.\nRun 'mlpscope COMMAND --help' for a command's options.",
+               "mlpscope"};
+  app.set_version_flag("--version", "mlpscope 0.1.0");
+  app.require_subcommand(1);
+  std::vector<std::pair<CLI::App*, Action>> commands;
+  auto add = [&](Action (*adder)(CLI::App&)) {
+    Action action = adder(app);
+    commands.emplace_back(app.get_subcommands({}).back(), std::move(action));
+  };
+  add(add_train_command);
+  add(add_eval_command);
+  add(add_export_command);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "mlpscope: %s (see 'mlpscope --help')\n", e.what());
+    return 2;
+  }
+  try {
+    for (auto& [command, action] : commands)
+      if (command->parsed()) return action();
+  } catch (const mlpscope::Error& e) {
+    std::fprintf(stderr, "mlpscope: %s\n", e.what());
+    return 2;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "mlpscope: out of memory (try a smaller --hidden, --batch or --limit)\n");
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "mlpscope: internal error: %s\n", e.what());
+    return 3;
+  }
+  return 2;
+}

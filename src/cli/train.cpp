@@ -1,0 +1,113 @@
+// mlpscope train: one network, watched while it trains, with a summary at the end.
+#include <cstdio>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "cli/terminal.h"
+#include "io/model_file.h"
+#include "io/run_log.h"
+#include "train/run.h"
+
+namespace mlpscope::cli {
+
+namespace {
+
+// Fans every event out to the terminal and the log, in that order.
+class Observers : public TrainObserver {
+ public:
+  Observers(TrainObserver* a, TrainObserver* b) : a_(a), b_(b) {}
+  void on_epoch(const EpochRecord& r) override {
+    if (a_) a_->on_epoch(r);
+    if (b_) b_->on_epoch(r);
+  }
+  void on_progress(int epoch, Index done, Index total) override {
+    if (a_) a_->on_progress(epoch, done, total);
+    if (b_) b_->on_progress(epoch, done, total);
+  }
+
+ private:
+  TrainObserver* a_;
+  TrainObserver* b_;
+};
+
+void print_header(std::FILE* out, const RunConfig& c, const PreparedData& data,
+                  const Architecture& arch) {
+  std::fprintf(out, "data     %s: %s samples", data.train.name.c_str(),
+               format_count(static_cast<double>(data.train.size())).c_str());
+  if (data.test)
+    std::fprintf(out, "; test %s: %s samples", data.test->name.c_str(),
+                 format_count(static_cast<double>(data.test->size())).c_str());
+  std::fprintf(out, "\nnetwork  %s, %s hidden, %s output, %s loss, init %s (x%g)\n",
+               arch.describe().c_str(), c.activation.name().c_str(), to_string(c.output).c_str(),
+               to_string(c.loss).c_str(), c.init.name().c_str(), c.init_scale);
+  std::fprintf(out, "training %s, lr %g, batch %s, %d epochs, seed %llu, %s, %d thread%s\n",
+               c.optimizer.name().c_str(), c.lr,
+               c.batch == 0 ? "full" : std::to_string(c.batch).c_str(), c.epochs,
+               static_cast<unsigned long long>(c.seed), c.f64 ? "f64" : "f32", c.threads,
+               c.threads == 1 ? "" : "s");
+}
+
+void print_final(std::FILE* out, const TrainSummary& s, long long samples) {
+  std::fprintf(out, "final    loss %.6g (initial %.6g, best %.6g), train accuracy %s", s.final_loss,
+               s.initial_loss, s.best_loss, format_percent(s.train_accuracy).c_str());
+  if (s.test_accuracy) std::fprintf(out, ", test accuracy %s", format_percent(*s.test_accuracy).c_str());
+  std::fprintf(out, "\n         %d epochs in %.2fs of training", s.epochs, s.seconds);
+  if (s.seconds > 0)
+    std::fprintf(out, " (%s samples/s)",
+                 format_count(static_cast<double>(samples) * s.epochs / s.seconds).c_str());
+  std::fprintf(out, "\n");
+  if (s.diverged_at_step)
+    std::fprintf(out, "diverged the loss became NaN or infinite at step %lld; training stopped\n",
+                 *s.diverged_at_step);
+}
+
+int run(CommandOptions& options) {
+  options.apply_config();
+  const RunConfig config = parse_run_config(options.run_values());
+  const bool json = options.flag("json"), quiet = options.flag("quiet");
+  std::FILE* out = json ? stderr : stdout;
+
+  const PreparedData data = prepare_data(config);
+  const Architecture arch = make_architecture(config, data.train);
+  if (!quiet) print_header(out, config, data, arch);
+
+  std::unique_ptr<RunLog> log;
+  if (!options.get("log").empty()) log = std::make_unique<RunLog>(options.get("log"));
+  TerminalObserver terminal(out, config.epochs, data.train.size(), quiet);
+  Observers observers(&terminal, log.get());
+
+  const RunResult result = run_training(config, data, &observers);
+  const nlohmann::json summary = summary_to_json(result.summary, config.to_json());
+  if (log) log->write(summary);
+  if (!options.get("save").empty()) save_model(result.model, options.get("save"));
+  if (!quiet) {
+    print_final(out, result.summary, data.train.size());
+    if (!options.get("save").empty())
+      std::fprintf(out, "saved    %s\n", options.get("save").c_str());
+  }
+  if (json) std::printf("%s\n", summary.dump(2).c_str());
+  return 0;
+}
+
+}  // namespace
+
+Action add_train_command(CLI::App& root) {
+  CLI::App* command = root.add_subcommand(
+      "train", "Train one network and report loss and accuracy per epoch and at the end.");
+  auto options = std::make_shared<CommandOptions>(*command);
+  options->add_run_options();
+  options->add("log", "", "write the run log as JSON Lines to FILE");
+  options->add("save", "", "save the trained model to FILE (versioned, checksummed)");
+  options->add("json", "false", "print the final summary as one JSON object on stdout", true);
+  options->add("quiet", "false", "print nothing but errors (and --json)", true);
+  options->add_config_option();
+  command->footer(
+      "Examples:\n"
+      "  mlpscope train --epochs 5\n"
+      "  mlpscope train --data spiral:n=400 --hidden 32,32 --optimizer adam --lr 0.01\n"
+      "  mlpscope train --loss mse --init uniform:-1,1 --lr 0.01 --log run.jsonl");
+  return [options] { return run(*options); };
+}
+
+}  // namespace mlpscope::cli

@@ -1,0 +1,21 @@
+// Small parsing helpers shared by every spec parser ("uniform:-1,1", "n=400,noise=0.1").
+// Each throws Error naming `what` (an option or a file position) on malformed text.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mlpscope {
+
+std::vector<std::string> split(std::string_view text, char separator);
+std::string trim(std::string_view text);
+
+// Whole-string conversions: "1e-3" is a number, "1e-3x", "", "nan" and "inf" are not.
+double parse_double(std::string_view text, const std::string& what);
+long long parse_integer(std::string_view text, const std::string& what);
+
+// "name:args" -> {"name", "args"}; args empty when there is no colon.
+std::pair<std::string, std::string> split_kind(std::string_view spec);
+
+}  // namespace mlpscope

@@ -1,0 +1,65 @@
+#include "io/run_log.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/error.h"
+
+namespace mlpscope {
+
+namespace {
+
+nlohmann::json optional_number(const std::optional<double>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+}  // namespace
+
+nlohmann::json epoch_to_json(const EpochRecord& r) {
+  return {{"epoch", r.epoch},
+          {"step", r.step},
+          {"loss", r.loss},
+          {"accuracy", r.accuracy},
+          {"test_loss", optional_number(r.test_loss)},
+          {"test_accuracy", optional_number(r.test_accuracy)},
+          {"lr", r.lr},
+          {"seconds", r.seconds}};
+}
+
+nlohmann::json summary_to_json(const TrainSummary& s, const nlohmann::json& options) {
+  return {{"initial_loss", s.initial_loss},
+          {"final_loss", s.final_loss},
+          {"best_loss", s.best_loss},
+          {"train_accuracy", s.train_accuracy},
+          {"test_accuracy", optional_number(s.test_accuracy)},
+          {"epochs", s.epochs},
+          {"diverged_at_step",
+           s.diverged_at_step ? nlohmann::json(*s.diverged_at_step) : nlohmann::json(nullptr)},
+          {"seconds", s.seconds},
+          {"options", options}};
+}
+
+RunLog::RunLog(const std::string& path) : path_(path) {
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw Error("cannot write the log " + path + ": " + std::strerror(errno));
+}
+
+RunLog::~RunLog() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void RunLog::write(const nlohmann::json& record) {
+  const std::string line = record.dump() + "\n";
+  std::size_t done = 0;
+  while (done < line.size()) {
+    const ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw Error("cannot write the log " + path_ + ": " + std::strerror(errno));
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace mlpscope

@@ -1,0 +1,76 @@
+// A multilayer perceptron: parameters and gradients in two flat vectors, per-layer views,
+// forward and backward over a caller-owned Workspace (conventions in core/types.h).
+//
+//   A₀ = X;  Zₗ = Wₗ Aₗ₋₁ + bₗ;  Aₗ = φ(Zₗ) for hidden layers;  P = output(Z_last)
+//   backward: dZ_last from the Head, then for l = last…1: dense_backward, dZ = dA ⊙ φ'(Z).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/random.h"
+#include "nn/architecture.h"
+#include "nn/init.h"
+
+namespace mlpscope {
+
+template <class T>
+struct Workspace {
+  std::vector<Matrix<T>> Z;  // pre-activations of each layer (out_l, N)
+  std::vector<Matrix<T>> A;  // activations of each hidden layer (out_l, N)
+  Matrix<T> P;               // outputs (K, N)
+  Matrix<T> dZ, dA;          // gradient scratch, reused layer after layer
+};
+
+// How biases start: zeros by default, the weights' own init ("same"), or any Init.
+struct BiasInit {
+  bool same_as_weights = false;
+  Init init{InitKind::constant, 0.0, 0.0};
+  static BiasInit parse(std::string_view spec);
+  std::string name() const;
+};
+
+template <class T>
+class Network {
+ public:
+  explicit Network(Architecture arch);
+
+  const Architecture& arch() const { return arch_; }
+  Index num_layers() const { return arch_.num_layers(); }
+  Vector<T>& params() { return params_; }
+  const Vector<T>& params() const { return params_; }
+  Vector<T>& grads() { return grads_; }
+  const Vector<T>& grads() const { return grads_; }
+
+  MatrixMap<T> W(Index l) { return {params_.data() + arch_.offset(l), arch_.fan_out(l), arch_.fan_in(l)}; }
+  VectorMap<T> b(Index l) { return {params_.data() + bias_offset(l), arch_.fan_out(l)}; }
+  ConstMatrixMap<T> W(Index l) const { return {params_.data() + arch_.offset(l), arch_.fan_out(l), arch_.fan_in(l)}; }
+  ConstVectorMap<T> b(Index l) const { return {params_.data() + bias_offset(l), arch_.fan_out(l)}; }
+  MatrixMap<T> dW(Index l) { return {grads_.data() + arch_.offset(l), arch_.fan_out(l), arch_.fan_in(l)}; }
+  VectorMap<T> db(Index l) { return {grads_.data() + bias_offset(l), arch_.fan_out(l)}; }
+
+  // Draws every weight from `weights` times `scale`, then every bias (draw order: init.h).
+  void initialize(const Init& weights, const BiasInit& bias, double scale, Rng& rng);
+
+  // Fills ws.Z, ws.A and ws.P for the batch X (inputs, N).
+  void forward(const Matrix<T>& X, Workspace<T>& ws) const;
+  // After forward on the same X: overwrites grads() with ∂(mean loss)/∂params.
+  void backward(const Matrix<T>& X, const std::int32_t* labels, Workspace<T>& ws);
+  // Σ over the batch of the per-sample loss, after forward.
+  double loss_sum(const Workspace<T>& ws, const std::int32_t* labels) const {
+    return arch_.head.loss_sum(ws.Z.back(), ws.P, labels);
+  }
+
+ private:
+  Index bias_offset(Index l) const { return arch_.offset(l) + arch_.fan_out(l) * arch_.fan_in(l); }
+
+  Architecture arch_;
+  Vector<T> params_;
+  Vector<T> grads_;
+};
+
+// Index of the largest output per column: the predicted class of each sample.
+template <class T>
+Index count_correct(const Matrix<T>& P, const std::int32_t* labels);
+
+}  // namespace mlpscope

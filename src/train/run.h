@@ -1,0 +1,39 @@
+// One training run from a RunConfig: load the data, build the network, draw (or load)
+// its initial weights, train, and return the summary with the trained model.
+// Used by `mlpscope train` and, run after run, by sweeps.
+#pragma once
+
+#include <optional>
+
+#include "data/dataset.h"
+#include "io/model.h"
+#include "train/run_config.h"
+#include "train/trainer.h"
+
+namespace mlpscope {
+
+struct PreparedData {
+  Dataset train;
+  std::optional<Dataset> test;
+};
+
+// Loads --data (with --limit) and --test, standardizes both with the training set's
+// statistics when asked, and checks that the test set fits the training set.
+PreparedData prepare_data(const RunConfig& config);
+
+// inputs and outputs from the data, hidden widths, activation and head from the config.
+Architecture make_architecture(const RunConfig& config, const Dataset& train);
+
+// The initial network: drawn from --init (stream 1 of --seed) or read from --init-from.
+template <class T>
+Network<T> initial_network(const RunConfig& config, const Architecture& arch);
+
+struct RunResult {
+  TrainSummary summary;
+  Model model;  // the trained network with the data transform and the run's options
+};
+
+RunResult run_training(const RunConfig& config, const PreparedData& data,
+                       TrainObserver* observer = nullptr);
+
+}  // namespace mlpscope

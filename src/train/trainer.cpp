@@ -1,0 +1,103 @@
+#include "train/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include "core/error.h"
+#include "core/random.h"
+#include "train/evaluate.h"
+
+namespace mlpscope {
+
+namespace {
+
+template <class T>
+EpochRecord measure(const Network<T>& net, const Dataset& train_set, const Dataset* test_set,
+                    Workspace<T>& ws, int epoch, long long step, double lr, double seconds) {
+  EpochRecord r;
+  r.epoch = epoch;
+  r.step = step;
+  r.lr = lr;
+  r.seconds = seconds;
+  const Evaluation e = evaluate(net, train_set, ws);
+  r.loss = e.loss;
+  r.accuracy = e.accuracy;
+  if (test_set) {
+    const Evaluation t = evaluate(net, *test_set, ws);
+    r.test_loss = t.loss;
+    r.test_accuracy = t.accuracy;
+  }
+  return r;
+}
+
+}  // namespace
+
+template <class T>
+TrainSummary train(Network<T>& net, const Dataset& train_set, const Dataset* test_set,
+                   const TrainConfig& config, TrainObserver* observer) {
+  if (!(config.lr > 0.0) || !std::isfinite(config.lr)) option_error("lr", "must be positive");
+  if (config.batch < 0) option_error("batch", "must be positive or 'full'");
+  if (config.epochs < 0) option_error("epochs", "must be at least 0");
+  const Index n = train_set.size();
+  const Index batch = config.batch == 0 ? n : std::min(config.batch, n);
+  const Index steps_per_epoch = (n + batch - 1) / batch;
+
+  Optimizer<T> optimizer(config.optimizer, net.params().size());
+  Rng order_rng(config.seed, 2);
+  std::vector<std::int32_t> order(static_cast<std::size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  std::vector<std::int32_t> labels(static_cast<std::size_t>(batch));
+  Workspace<T> train_ws, eval_ws;
+  Matrix<T> X;
+
+  TrainSummary summary;
+  long long step = 0;
+  auto record = [&](const EpochRecord& r) {
+    summary.history.push_back(r);
+    if (observer) observer->on_epoch(r);
+  };
+  record(measure(net, train_set, test_set, eval_ws, 0, 0, config.lr, 0.0));
+  summary.initial_loss = summary.best_loss = summary.history[0].loss;
+
+  for (int epoch = 1; epoch <= config.epochs && !summary.diverged_at_step; ++epoch) {
+    // Full-batch steps see every sample in the same order: no shuffle needed.
+    if (batch < n) order_rng.shuffle(order);
+    const auto start = std::chrono::steady_clock::now();
+    for (Index s = 0; s < steps_per_epoch; ++s) {
+      const Index first = s * batch, count = std::min(batch, n - first);
+      train_set.gather(order.data() + first, count, X, labels.data());
+      net.forward(X, train_ws);
+      ++step;
+      const double batch_loss = net.loss_sum(train_ws, labels.data());
+      if (!std::isfinite(batch_loss)) {
+        summary.diverged_at_step = step;
+        break;
+      }
+      net.backward(X, labels.data(), train_ws);
+      optimizer.step(net.params(), net.grads(), config.lr);
+      if (observer) observer->on_progress(epoch, s + 1, steps_per_epoch);
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    summary.seconds += seconds;
+    summary.epochs = epoch;
+    record(measure(net, train_set, test_set, eval_ws, epoch, step, config.lr, seconds));
+    const double loss = summary.history.back().loss;
+    if (std::isfinite(loss)) summary.best_loss = std::min(summary.best_loss, loss);
+    else if (!summary.diverged_at_step) summary.diverged_at_step = step;
+  }
+  const EpochRecord& last = summary.history.back();
+  summary.final_loss = last.loss;
+  summary.train_accuracy = last.accuracy;
+  summary.test_accuracy = last.test_accuracy;
+  return summary;
+}
+
+template TrainSummary train<float>(Network<float>&, const Dataset&, const Dataset*,
+                                   const TrainConfig&, TrainObserver*);
+template TrainSummary train<double>(Network<double>&, const Dataset&, const Dataset*,
+                                    const TrainConfig&, TrainObserver*);
+
+}  // namespace mlpscope

@@ -1,0 +1,110 @@
+#include "nn/loss.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/error.h"
+#include "core/random.h"
+#include "support/gradient_check.h"
+
+namespace mlpscope {
+namespace {
+
+struct Pair {
+  OutputKind output;
+  LossKind loss;
+};
+
+const Pair kPairs[] = {
+    {OutputKind::softmax, LossKind::mse},      {OutputKind::sigmoid, LossKind::mse},
+    {OutputKind::identity, LossKind::mse},     {OutputKind::softmax, LossKind::cross_entropy},
+    {OutputKind::sigmoid, LossKind::bce},
+};
+
+TEST(Head, BackwardMatchesCentralDifferencesForEveryPair) {
+  const Index K = 4, N = 6;
+  std::int32_t labels[N] = {0, 3, 1, 1, 2, 0};
+  for (const Pair& pair : kPairs) {
+    const Head head = Head::make(pair.output, pair.loss);
+    SCOPED_TRACE(head.output_name() + "+" + head.loss_name());
+    Rng rng(11);
+    Matrix<double> Z(K, N);
+    for (Index i = 0; i < Z.size(); ++i) Z(i) = rng.normal(0.0, 2.0);
+    Matrix<double> P, dZ;
+    head.forward(Z, P);
+    head.backward(Z, P, labels, dZ);
+    auto mean_loss = [&](const Eigen::VectorXd& z) {
+      Matrix<double> Zv = Eigen::Map<const Matrix<double>>(z.data(), K, N), Pv;
+      head.forward(Zv, Pv);
+      return head.loss_sum(Zv, Pv, labels) / N;
+    };
+    const Eigen::VectorXd z = Eigen::Map<const Eigen::VectorXd>(Z.data(), Z.size());
+    const Eigen::VectorXd analytic = Eigen::Map<const Eigen::VectorXd>(dZ.data(), dZ.size());
+    EXPECT_LT(testing::relative_error(analytic, testing::numerical_gradient(mean_loss, z)), 1e-7);
+  }
+}
+
+// torch.nn.MSELoss()(p, y) with reduction='mean' divides by N·K.
+TEST(Head, MseIsTorchMeanOverBatchAndOutputs) {
+  const Head head = Head::make(OutputKind::identity, LossKind::mse);
+  Matrix<double> Z(3, 2);
+  Z << 0.5, 1.0,  //
+      0.0, 2.0,   //
+      -1.0, 0.0;
+  std::int32_t labels[2] = {0, 2};
+  Matrix<double> P;
+  head.forward(Z, P);
+  // sample 0: (0.5−1)² + 0² + (−1)² = 1.25; sample 1: 1² + 2² + (0−1)² = 6; / (2·3)
+  EXPECT_DOUBLE_EQ(head.loss_sum(Z, P, labels) / 2.0, (1.25 + 6.0) / 6.0);
+}
+
+TEST(Head, SoftmaxValuesAndCrossEntropyByHand) {
+  const Head head = Head::make(OutputKind::softmax, LossKind::cross_entropy);
+  Matrix<double> Z(2, 1);
+  Z << std::log(3.0), 0.0;  // softmax = (3/4, 1/4)
+  Matrix<double> P;
+  head.forward(Z, P);
+  EXPECT_NEAR(P(0, 0), 0.75, 1e-15);
+  std::int32_t label = 1;
+  EXPECT_NEAR(head.loss_sum(Z, P, &label), std::log(4.0), 1e-14);
+}
+
+TEST(Head, CrossEntropyStaysFiniteForHugeLogits) {
+  const Head head = Head::make(OutputKind::softmax, LossKind::cross_entropy);
+  Matrix<float> Z(3, 1);
+  Z << 1e4f, -1e4f, 0.0f;
+  Matrix<float> P, dZ;
+  head.forward(Z, P);
+  std::int32_t label = 1;
+  EXPECT_NEAR(head.loss_sum(Z, P, &label), 2e4, 1.0);
+  head.backward(Z, P, &label, dZ);
+  EXPECT_TRUE(dZ.allFinite());
+}
+
+// The case this project exists for: MSE through a saturated softmax passes almost no
+// gradient, cross-entropy passes (p − y)/N.
+TEST(Head, MseThroughSaturatedSoftmaxVanishes) {
+  Matrix<double> Z(3, 1);
+  Z << 30.0, 0.0, 0.0;  // p ≈ (1, 1e-13, 1e-13), wrong class
+  std::int32_t label = 2;
+  Matrix<double> P, d_mse, d_ce;
+  const Head mse = Head::make(OutputKind::softmax, LossKind::mse);
+  const Head ce = Head::make(OutputKind::softmax, LossKind::cross_entropy);
+  mse.forward(Z, P);
+  mse.backward(Z, P, &label, d_mse);
+  ce.backward(Z, P, &label, d_ce);
+  EXPECT_LT(d_mse.norm(), 1e-11);
+  EXPECT_GT(d_ce.norm(), 1.0);
+}
+
+TEST(Head, RejectsUndefinedPairs) {
+  EXPECT_THROW(Head::make(OutputKind::sigmoid, LossKind::cross_entropy), Error);
+  EXPECT_THROW(Head::make(OutputKind::identity, LossKind::cross_entropy), Error);
+  EXPECT_THROW(Head::make(OutputKind::softmax, LossKind::bce), Error);
+  EXPECT_THROW(Head::parse_loss("hinge"), Error);
+  EXPECT_THROW(Head::parse_output("relu"), Error);
+}
+
+}  // namespace
+}  // namespace mlpscope

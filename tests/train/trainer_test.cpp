@@ -1,0 +1,76 @@
+#include "train/trainer.h"
+
+#include <gtest/gtest.h>
+
+#include "data/load.h"
+#include "train/run.h"
+
+namespace mlpscope {
+namespace {
+
+RunResult train_with(OptionValues options) {
+  const RunConfig config = parse_run_config(options);
+  return run_training(config, prepare_data(config));
+}
+
+// FANN's first test: XOR, learned to every point.
+TEST(Trainer, LearnsXor) {
+  const RunResult r = train_with({{"data", "xor:n=200,noise=0"}, {"test", "none"}, {"hidden", "8"},
+                                  {"activation", "tanh"}, {"optimizer", "adam"}, {"lr", "0.05"},
+                                  {"batch", "full"}, {"epochs", "300"}, {"seed", "1"}});
+  EXPECT_GE(r.summary.train_accuracy, 0.99);
+  EXPECT_LT(r.summary.final_loss, 0.1 * r.summary.initial_loss);
+}
+
+TEST(Trainer, LearnsTwoSpirals) {
+  const RunResult r = train_with({{"data", "spiral:n=400,noise=0.05"}, {"test", "none"},
+                                  {"hidden", "64,64"}, {"optimizer", "adam"}, {"lr", "0.01"},
+                                  {"batch", "32"}, {"epochs", "200"}, {"seed", "3"}, {"dtype", "f64"}});
+  EXPECT_GE(r.summary.train_accuracy, 0.99);
+}
+
+TEST(Trainer, SameOptionsSameNumbers) {
+  const OptionValues options{{"data", "moons:n=300"}, {"hidden", "16"}, {"optimizer", "momentum"},
+                             {"lr", "0.1"}, {"batch", "16"}, {"epochs", "5"}, {"seed", "7"}};
+  const RunResult a = train_with(options), b = train_with(options);
+  ASSERT_EQ(a.summary.history.size(), b.summary.history.size());
+  for (std::size_t i = 0; i < a.summary.history.size(); ++i) {
+    EXPECT_EQ(a.summary.history[i].loss, b.summary.history[i].loss);
+    EXPECT_EQ(a.summary.history[i].test_loss, b.summary.history[i].test_loss);
+  }
+  EXPECT_EQ(a.model.params, b.model.params);
+  OptionValues other = options;
+  other["seed"] = "8";
+  EXPECT_NE(train_with(other).model.params, a.model.params);
+}
+
+TEST(Trainer, RecordsEpochZeroAndEveryEpoch) {
+  const RunResult r = train_with({{"data", "circles:n=100"}, {"hidden", "8"}, {"epochs", "3"}});
+  ASSERT_EQ(r.summary.history.size(), 4u);
+  EXPECT_EQ(r.summary.history[0].epoch, 0);
+  EXPECT_EQ(r.summary.history[0].step, 0);
+  EXPECT_EQ(r.summary.history[3].step, 3 * ((100 + 31) / 32));  // default batch 32
+  EXPECT_TRUE(r.summary.history[3].test_accuracy.has_value());
+  EXPECT_EQ(r.summary.epochs, 3);
+  EXPECT_DOUBLE_EQ(r.summary.initial_loss, r.summary.history[0].loss);
+}
+
+TEST(Trainer, NonFiniteLossStopsTheRunAndSaysWhere) {
+  const RunResult r = train_with({{"data", "gaussians:n=200"}, {"hidden", "32,32"},
+                                  {"activation", "identity"}, {"output", "identity"}, {"loss", "mse"},
+                                  {"init", "normal:0,3"}, {"lr", "1e6"}, {"batch", "full"},
+                                  {"epochs", "100"}});
+  ASSERT_TRUE(r.summary.diverged_at_step.has_value());
+  EXPECT_LT(r.summary.epochs, 100);
+  EXPECT_GE(*r.summary.diverged_at_step, 1);
+}
+
+TEST(Trainer, OnlineSgdAndLinearModelRun) {
+  const RunResult r = train_with({{"data", "gaussians:n=200,classes=3"}, {"hidden", "none"},
+                                  {"batch", "1"}, {"epochs", "3"}, {"lr", "0.05"}});
+  EXPECT_GE(r.summary.train_accuracy, 0.9);
+  EXPECT_EQ(r.model.arch.num_layers(), 1);
+}
+
+}  // namespace
+}  // namespace mlpscope
