@@ -10,7 +10,9 @@ namespace mlpscope::cli {
 using Action = std::function<int()>;
 
 Action add_train_command(CLI::App& root);
+Action add_diagnose_command(CLI::App& root);
 Action add_eval_command(CLI::App& root);
 Action add_export_command(CLI::App& root);
+Action add_toy_command(CLI::App& root);
 
 }  // namespace mlpscope::cli

@@ -1,9 +1,11 @@
 // mlpscope: train multilayer perceptrons from scratch and see why they converge or not.
 // The command line is thin: parse, call the library, print. Any error is one line on
 // stderr and exit status 2.
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <new>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -23,8 +25,10 @@ int main(int argc, char** argv) {
     commands.emplace_back(app.get_subcommands({}).back(), std::move(action));
   };
   add(add_train_command);
+  add(add_diagnose_command);
   add(add_eval_command);
   add(add_export_command);
+  add(add_toy_command);
 
   try {
     app.parse(argc, argv);
@@ -35,6 +39,17 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // CLI11 checks "a subcommand is required" before it looks at stray words, so an unknown
+    // command would otherwise be reported without its name.
+    if (argc > 1 && argv[1][0] != '-' &&
+        std::none_of(commands.begin(), commands.end(),
+                     [&](const auto& c) { return c.first->check_name(argv[1]); })) {
+      std::string names;
+      for (const auto& c : commands) names += (names.empty() ? "" : ", ") + c.first->get_name();
+      std::fprintf(stderr, "mlpscope: unknown command '%s' (commands: %s; see 'mlpscope --help')\n",
+                   argv[1], names.c_str());
+      return 2;
+    }
     std::fprintf(stderr, "mlpscope: %s (see 'mlpscope --help')\n", e.what());
     return 2;
   }

@@ -67,7 +67,9 @@ void CommandOptions::apply_config() {
   try {
     table = toml::parse_file(config_path_);
   } catch (const toml::parse_error& e) {
-    throw Error("config " + config_path_ + " line " + std::to_string(e.source().begin.line) +
+    // toml++ reports line 0 for a file it could not open.
+    const auto line = e.source().begin.line;
+    throw Error("config " + config_path_ + (line > 0 ? " line " + std::to_string(line) : "") +
                 ": " + std::string(e.description()));
   }
   for (const auto& [key, node] : table) {

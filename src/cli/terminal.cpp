@@ -7,16 +7,39 @@
 namespace mlpscope::cli {
 
 std::string format_count(double value) {
-  std::string digits = std::to_string(static_cast<long long>(std::llround(value)));
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0 && digits[i - 1] != '-'; i -= 3)
-    digits.insert(static_cast<std::size_t>(i), ",");
-  return digits;
+  const long long n = std::llround(value);
+  const std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out = n < 0 ? "-" : "";
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
 }
 
 std::string format_percent(double fraction) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.2f%%", 100.0 * fraction);
   return buffer;
+}
+
+std::string wrap(const std::string& text, int indent) {
+  constexpr std::size_t kColumns = 88;
+  const std::string pad(static_cast<std::size_t>(indent), ' ');
+  std::string out, line = pad;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(start, end - start);
+    if (line.size() > pad.size() && line.size() + 1 + word.size() > kColumns) {
+      out += line + "\n";
+      line = pad;
+    }
+    line += (line.size() > pad.size() ? " " : "") + word;
+    start = end + 1;
+  }
+  return out + line;
 }
 
 TerminalObserver::TerminalObserver(std::FILE* out, int epochs, long long samples_per_epoch,

@@ -5,6 +5,8 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/terminal.h"
+#include "core/error.h"
+#include "core/strings.h"
 #include "io/model_file.h"
 #include "io/run_log.h"
 #include "train/run.h"
@@ -62,6 +64,25 @@ void print_final(std::FILE* out, const TrainSummary& s, long long samples) {
                  *s.diverged_at_step);
 }
 
+void print_verdict(std::FILE* out, const Verdict& v) {
+  std::fprintf(out, "verdict  %s%s%s\n", v.verdict.c_str(), v.cause.empty() ? "" : ": ", v.cause.c_str());
+  std::fprintf(out, "%s\n", wrap(v.explanation, 9).c_str());
+  for (const auto& s : v.suggestions) std::fprintf(out, "  try    %s\n", s.c_str());
+  for (const auto& c : v.checks) std::fprintf(out, "  check  %s\n", c.c_str());
+}
+
+WatchConfig watch_config(const CommandOptions& options) {
+  WatchConfig w;
+  const RunConfig limits = parse_run_config({{"limit", options.get("probe-samples")}});
+  w.probe_samples = limits.limit;
+  const std::string sharpness = options.get("sharpness-every");
+  w.sharpness_every = sharpness == "never" ? -1 : static_cast<int>(parse_integer(sharpness, "option --sharpness-every"));
+  if (w.sharpness_every < -1) option_error("sharpness-every", "must be 0 (at initialization only), N epochs, or never");
+  w.every = parse_integer(options.get("every"), "option --every");
+  if (w.every < 0) option_error("every", "must be 0 (epoch ends only) or a positive number of steps");
+  return w;
+}
+
 int run(CommandOptions& options) {
   options.apply_config();
   const RunConfig config = parse_run_config(options.run_values());
@@ -70,19 +91,23 @@ int run(CommandOptions& options) {
 
   const PreparedData data = prepare_data(config);
   const Architecture arch = make_architecture(config, data.train);
-  if (!quiet) print_header(out, config, data, arch);
-
+  // Every check that can fail comes before the first line is printed: --init-from weights
+  // that do not fit, then a log file that cannot be written.
+  if (!config.init_from.empty()) (void)initial_network<double>(config, arch);
   std::unique_ptr<RunLog> log;
   if (!options.get("log").empty()) log = std::make_unique<RunLog>(options.get("log"));
+  if (!quiet) print_header(out, config, data, arch);
+
   TerminalObserver terminal(out, config.epochs, data.train.size(), quiet);
   Observers observers(&terminal, log.get());
 
-  const RunResult result = run_training(config, data, &observers);
-  const nlohmann::json summary = summary_to_json(result.summary, config.to_json());
+  const RunResult result = run_training(config, data, &observers, watch_config(options));
+  const nlohmann::json summary = summary_to_json(result.summary, result.verdict, config.to_json());
   if (log) log->write(summary);
   if (!options.get("save").empty()) save_model(result.model, options.get("save"));
   if (!quiet) {
     print_final(out, result.summary, data.train.size());
+    print_verdict(out, result.verdict);
     if (!options.get("save").empty())
       std::fprintf(out, "saved    %s\n", options.get("save").c_str());
   }
@@ -101,6 +126,11 @@ Action add_train_command(CLI::App& root) {
   options->add("save", "", "save the trained model to FILE (versioned, checksummed)");
   options->add("json", "false", "print the final summary as one JSON object on stdout", true);
   options->add("quiet", "false", "print nothing but errors (and --json)", true);
+  options->add("probe-samples", "1000",
+               "probe set size for per-layer statistics and the verdict's cause (0: off)");
+  options->add("sharpness-every", "0",
+               "Hessian top eigenvalue at initialization (0), also every N epochs, or never");
+  options->add("every", "0", "also log a record every N steps (0: at epoch ends only)");
   options->add_config_option();
   command->footer(
       "Examples:\n"

@@ -56,8 +56,8 @@ int write_and_rename(const std::string& temp, const std::string& path, std::stri
 // Without this the rename may still be only in memory when the machine goes down; a
 // failure here leaves a correct file behind, so it is not an error.
 void sync_directory_of(const std::string& path) {
-  std::string dir = std::filesystem::path(path).parent_path().string();
-  if (dir.empty()) dir = ".";
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  const std::filesystem::path dir = parent.empty() ? std::filesystem::path(".") : parent;
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return;
   (void)::fsync(fd);

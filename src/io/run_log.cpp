@@ -16,9 +16,7 @@ nlohmann::json optional_number(const std::optional<double>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
-}  // namespace
-
-nlohmann::json epoch_to_json(const EpochRecord& r) {
+nlohmann::json epoch_fields(const EpochRecord& r) {
   return {{"epoch", r.epoch},
           {"step", r.step},
           {"loss", r.loss},
@@ -29,8 +27,46 @@ nlohmann::json epoch_to_json(const EpochRecord& r) {
           {"seconds", r.seconds}};
 }
 
-nlohmann::json summary_to_json(const TrainSummary& s, const nlohmann::json& options) {
-  return {{"initial_loss", s.initial_loss},
+}  // namespace
+
+nlohmann::json layer_to_json(const LayerStats& s) {
+  return {{"preact_mean", s.preact_mean},
+          {"preact_std", s.preact_std},
+          {"act_mean", s.act_mean},
+          {"act_std", s.act_std},
+          {"dead_fraction", optional_number(s.dead_fraction)},
+          {"saturated_fraction", optional_number(s.saturated_fraction)},
+          {"weight_norm", s.weight_norm},
+          {"grad_norm", s.grad_norm},
+          {"update_ratio", optional_number(s.update_ratio)}};
+}
+
+nlohmann::json epoch_to_json(const EpochRecord& r) {
+  nlohmann::json j = epoch_fields(r);
+  if (!r.layers.empty()) {
+    nlohmann::json layers = nlohmann::json::array();
+    for (const auto& s : r.layers) layers.push_back(layer_to_json(s));
+    j["layers"] = std::move(layers);
+  }
+  if (r.output)
+    j["output"] = {{"mean_top_probability", r.output->mean_top_probability},
+                   {"confident_fraction", r.output->confident_fraction},
+                   {"majority_fraction", r.output->majority_fraction},
+                   {"predicted_classes", r.output->predicted_classes},
+                   {"logit_gradient", r.output->logit_gradient}};
+  if (r.sharpness) j["sharpness"] = *r.sharpness;
+  return j;
+}
+
+
+nlohmann::json summary_to_json(const TrainSummary& s, const Verdict& v,
+                               const nlohmann::json& options) {
+  return {{"verdict", v.verdict},
+          {"cause", v.cause.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.cause)},
+          {"explanation", v.explanation},
+          {"suggestions", v.suggestions},
+          {"checks", v.checks},
+          {"initial_loss", s.initial_loss},
           {"final_loss", s.final_loss},
           {"best_loss", s.best_loss},
           {"train_accuracy", s.train_accuracy},

@@ -9,13 +9,16 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "diagnose/verdict.h"
 #include "train/trainer.h"
 
 namespace mlpscope {
 
 nlohmann::json epoch_to_json(const EpochRecord& record);
-// verdict-free summary fields; `options` is RunConfig::to_json() of the run.
-nlohmann::json summary_to_json(const TrainSummary& summary, const nlohmann::json& options);
+nlohmann::json layer_to_json(const LayerStats& layer);
+// The run's summary with its verdict; `options` is RunConfig::to_json() of the run.
+nlohmann::json summary_to_json(const TrainSummary& summary, const Verdict& verdict,
+                               const nlohmann::json& options);
 
 class RunLog : public TrainObserver {
  public:

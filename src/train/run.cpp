@@ -1,8 +1,12 @@
 #include "train/run.h"
 
+#include <memory>
+
 #include "core/error.h"
 #include "core/threads.h"
 #include "data/load.h"
+#include "diagnose/probes.h"
+#include "diagnose/theory.h"
 #include "io/weights_json.h"
 
 namespace mlpscope {
@@ -65,12 +69,20 @@ Network<T> initial_network(const RunConfig& config, const Architecture& arch) {
 namespace {
 
 template <class T>
-RunResult run_typed(const RunConfig& config, const PreparedData& data, TrainObserver* observer) {
+RunResult run_typed(const RunConfig& config, const PreparedData& data, TrainObserver* observer,
+                    const WatchConfig& watch) {
   const Architecture arch = make_architecture(config, data.train);
   Network<T> net = initial_network<T>(config, arch);
-  TrainConfig tc{config.optimizer, config.lr, config.batch, config.epochs, config.seed};
+  TrainConfig tc{config.optimizer, config.lr, config.batch, config.epochs, config.seed, watch.every};
   RunResult result;
-  result.summary = train(net, data.train, data.test ? &*data.test : nullptr, tc, observer);
+  std::unique_ptr<Prober<T>> prober;
+  if (watch.probe_samples > 0)
+    prober = std::make_unique<Prober<T>>(data.train, watch.probe_samples, config.seed, watch.sharpness_every);
+  result.summary = train(net, data.train, data.test ? &*data.test : nullptr, tc, observer, prober.get());
+  if (prober) result.facts = run_facts(config, arch, prober->inputs());
+  else result.facts = run_facts(config, arch, Matrix<T>());
+  result.facts.sharpness_at_init = result.summary.history.front().sharpness;
+  result.verdict = judge_run(result.summary, result.facts);
   result.model = Model::from_network(net);
   result.model.transform = data.train.transform;
   result.model.class_names = data.train.class_names;
@@ -81,12 +93,28 @@ RunResult run_typed(const RunConfig& config, const PreparedData& data, TrainObse
 }  // namespace
 
 RunResult run_training(const RunConfig& config, const PreparedData& data,
-                       TrainObserver* observer) {
+                       TrainObserver* observer, const WatchConfig& watch) {
   set_threads(config.threads);
-  return config.f64 ? run_typed<double>(config, data, observer)
-                    : run_typed<float>(config, data, observer);
+  return config.f64 ? run_typed<double>(config, data, observer, watch)
+                    : run_typed<float>(config, data, observer, watch);
 }
 
+template <class T>
+RunFacts run_facts(const RunConfig& config, const Architecture& arch, const Matrix<T>& probe_inputs) {
+  RunFacts f;
+  f.arch = arch;
+  f.init_name = config.init_from.empty() ? config.init.name() : "from " + config.init_from;
+  f.lr = config.lr;
+  f.momentum = config.optimizer.momentum();
+  f.adaptive = config.optimizer.kind == OptimizerKind::adam || config.optimizer.kind == OptimizerKind::rmsprop;
+  if (probe_inputs.cols() > 0 && config.init_from.empty())
+    f.theory = predict_preactivations(arch, config.init, config.bias_init, config.init_scale,
+                                      input_moments(probe_inputs));
+  return f;
+}
+
+template RunFacts run_facts<float>(const RunConfig&, const Architecture&, const Matrix<float>&);
+template RunFacts run_facts<double>(const RunConfig&, const Architecture&, const Matrix<double>&);
 template Network<float> initial_network<float>(const RunConfig&, const Architecture&);
 template Network<double> initial_network<double>(const RunConfig&, const Architecture&);
 

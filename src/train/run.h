@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "data/dataset.h"
+#include "diagnose/verdict.h"
 #include "io/model.h"
 #include "train/run_config.h"
 #include "train/trainer.h"
@@ -28,12 +29,26 @@ Architecture make_architecture(const RunConfig& config, const Dataset& train);
 template <class T>
 Network<T> initial_network(const RunConfig& config, const Architecture& arch);
 
+// What to watch while training; none of it changes the run's numbers.
+struct WatchConfig {
+  Index probe_samples = 1000;  // 0: probes off (no per-layer statistics, no cause)
+  int sharpness_every = 0;     // λmax at init (0), also every N epochs, or never (< 0)
+  long long every = 0;         // also record every N steps
+};
+
 struct RunResult {
   TrainSummary summary;
-  Model model;  // the trained network with the data transform and the run's options
+  Verdict verdict;
+  RunFacts facts;  // what the verdict was judged on
+  Model model;     // the trained network with the data transform and the run's options
 };
 
 RunResult run_training(const RunConfig& config, const PreparedData& data,
-                       TrainObserver* observer = nullptr);
+                       TrainObserver* observer = nullptr, const WatchConfig& watch = {});
+
+// The facts a verdict needs about a run: architecture, lr, and theory at initialization
+// from the inputs of `probe_inputs`.
+template <class T>
+RunFacts run_facts(const RunConfig& config, const Architecture& arch, const Matrix<T>& probe_inputs);
 
 }  // namespace mlpscope

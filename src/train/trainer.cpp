@@ -36,7 +36,7 @@ EpochRecord measure(const Network<T>& net, const Dataset& train_set, const Datas
 
 template <class T>
 TrainSummary train(Network<T>& net, const Dataset& train_set, const Dataset* test_set,
-                   const TrainConfig& config, TrainObserver* observer) {
+                   const TrainConfig& config, TrainObserver* observer, TrainProbe<T>* probe) {
   if (!(config.lr > 0.0) || !std::isfinite(config.lr)) option_error("lr", "must be positive");
   if (config.batch < 0) option_error("batch", "must be positive or 'full'");
   if (config.epochs < 0) option_error("epochs", "must be at least 0");
@@ -51,12 +51,14 @@ TrainSummary train(Network<T>& net, const Dataset& train_set, const Dataset* tes
   std::vector<std::int32_t> labels(static_cast<std::size_t>(batch));
   Workspace<T> train_ws, eval_ws;
   Matrix<T> X;
+  Vector<T> previous;  // θ before the last step, kept only for the probe's update ratio
 
   TrainSummary summary;
   long long step = 0;
-  auto record = [&](const EpochRecord& r) {
-    summary.history.push_back(r);
-    if (observer) observer->on_epoch(r);
+  auto record = [&](EpochRecord r) {
+    if (probe) probe->measure(net, step > 0 ? &previous : nullptr, r);
+    summary.history.push_back(std::move(r));
+    if (observer) observer->on_epoch(summary.history.back());
   };
   record(measure(net, train_set, test_set, eval_ws, 0, 0, config.lr, 0.0));
   summary.initial_loss = summary.best_loss = summary.history[0].loss;
@@ -65,6 +67,8 @@ TrainSummary train(Network<T>& net, const Dataset& train_set, const Dataset* tes
     // Full-batch steps see every sample in the same order: no shuffle needed.
     if (batch < n) order_rng.shuffle(order);
     const auto start = std::chrono::steady_clock::now();
+    // Time spent on within-epoch records is subtracted: `seconds` counts training steps only.
+    std::chrono::steady_clock::duration paused{};
     for (Index s = 0; s < steps_per_epoch; ++s) {
       const Index first = s * batch, count = std::min(batch, n - first);
       train_set.gather(order.data() + first, count, X, labels.data());
@@ -76,11 +80,21 @@ TrainSummary train(Network<T>& net, const Dataset& train_set, const Dataset* tes
         break;
       }
       net.backward(X, labels.data(), train_ws);
+      const bool last_of_epoch = s + 1 == steps_per_epoch;
+      const bool every = config.every > 0 && step % config.every == 0 && !last_of_epoch;
+      if (probe && (last_of_epoch || every)) previous = net.params();
       optimizer.step(net.params(), net.grads(), config.lr);
       if (observer) observer->on_progress(epoch, s + 1, steps_per_epoch);
+      if (every) {
+        const auto pause_start = std::chrono::steady_clock::now();
+        EpochRecord r = measure(net, train_set, test_set, eval_ws, epoch, step, config.lr, 0.0);
+        r.within_epoch = true;
+        record(std::move(r));
+        paused += std::chrono::steady_clock::now() - pause_start;
+      }
     }
     const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start - paused).count();
     summary.seconds += seconds;
     summary.epochs = epoch;
     record(measure(net, train_set, test_set, eval_ws, epoch, step, config.lr, seconds));
@@ -96,8 +110,8 @@ TrainSummary train(Network<T>& net, const Dataset& train_set, const Dataset* tes
 }
 
 template TrainSummary train<float>(Network<float>&, const Dataset&, const Dataset*,
-                                   const TrainConfig&, TrainObserver*);
+                                   const TrainConfig&, TrainObserver*, TrainProbe<float>*);
 template TrainSummary train<double>(Network<double>&, const Dataset&, const Dataset*,
-                                    const TrainConfig&, TrainObserver*);
+                                    const TrainConfig&, TrainObserver*, TrainProbe<double>*);
 
 }  // namespace mlpscope

@@ -13,6 +13,7 @@
 #include "data/dataset.h"
 #include "nn/network.h"
 #include "train/optimizer.h"
+#include "train/record.h"
 
 namespace mlpscope {
 
@@ -22,26 +23,7 @@ struct TrainConfig {
   Index batch = 32;  // 0 = the full training set in every step
   int epochs = 10;
   std::uint64_t seed = 0;  // the shuffling order uses stream 2 of this seed
-};
-
-struct EpochRecord {
-  int epoch = 0;
-  long long step = 0;          // optimizer steps taken so far
-  double loss = 0.0;           // whole training set, after the epoch
-  double accuracy = 0.0;
-  std::optional<double> test_loss, test_accuracy;
-  double lr = 0.0;
-  double seconds = 0.0;        // wall time of this epoch's steps alone (no evaluation)
-};
-
-struct TrainSummary {
-  double initial_loss = 0.0, final_loss = 0.0, best_loss = 0.0;
-  double train_accuracy = 0.0;
-  std::optional<double> test_accuracy;
-  int epochs = 0;  // epochs run
-  std::optional<long long> diverged_at_step;
-  double seconds = 0.0;  // total training time, evaluation excluded
-  std::vector<EpochRecord> history;
+  long long every = 0;     // also record every N steps within epochs (0: at epoch ends only)
 };
 
 class TrainObserver {
@@ -52,8 +34,18 @@ class TrainObserver {
   virtual void on_progress(int /*epoch*/, Index /*done*/, Index /*total*/) {}
 };
 
+// Fills a record's probe fields (layers, output, sharpness) from the network; the trainer
+// calls it for every record when one is given. previous_params: θ before the last step.
+template <class T>
+class TrainProbe {
+ public:
+  virtual ~TrainProbe() = default;
+  virtual void measure(const Network<T>& net, const Vector<T>* previous_params, EpochRecord& record) = 0;
+};
+
 template <class T>
 TrainSummary train(Network<T>& net, const Dataset& train_set, const Dataset* test_set,
-                   const TrainConfig& config, TrainObserver* observer = nullptr);
+                   const TrainConfig& config, TrainObserver* observer = nullptr,
+                   TrainProbe<T>* probe = nullptr);
 
 }  // namespace mlpscope

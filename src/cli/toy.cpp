@@ -1,0 +1,101 @@
+// mlpscope toy: gradient descent on f(x) = x^2, x^4 or |x|^p in one dimension: the
+// iterates, a verdict, and with --scan the basin boundary found numerically beside the
+// closed form. The maths is in src/toy/gd1d.h; this file parses and prints.
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "toy/gd1d.h"
+
+namespace mlpscope::cli {
+
+namespace {
+
+// All iterates when there are at most kShowAll, else the first 10 and the last 5.
+constexpr std::size_t kShowAll = 15, kShowFirst = 10, kShowLast = 5;
+
+void print_iterates(const std::vector<double>& xs) {
+  std::printf("\n%8s  %s\n", "step", "x_k");
+  for (std::size_t k = 0; k < xs.size(); ++k) {
+    if (xs.size() > kShowAll && k == kShowFirst) {
+      std::printf("%8s\n", "...");
+      k = xs.size() - kShowLast;
+    }
+    std::printf("%8zu  %.10g\n", k, xs[k]);
+  }
+  std::printf("\n");
+}
+
+void print_scan(const ScanSettings& scan, const std::optional<double>& found, const ClosedForm& cf) {
+  if (found)
+    std::printf("boundary %.15g, found by bisection over x0 > 0 (%d steps per run)\n", *found, scan.steps);
+  else
+    std::printf(
+        "boundary none found: the outcome is the same at every x0 = 2^k, |k| <= %d (%d steps per run)\n",
+        scan.doublings, scan.steps);
+  if (cf.boundary) {
+    std::printf("formula  %.15g = %s", *cf.boundary, cf.formula.c_str());
+    if (found) std::printf(", relative difference %.2g", std::abs(*found - *cf.boundary) / *cf.boundary);
+    std::printf("\n");
+  } else {
+    std::printf("formula  none: %s\n", cf.note.c_str());
+  }
+}
+
+int run(CommandOptions& options) {
+  options.apply_config();
+  const ToySettings s = parse_toy_settings({{"f", options.get("f")},
+                                            {"lr", options.get("lr")},
+                                            {"x0", options.get("x0")},
+                                            {"steps", options.get("steps")}});
+  const std::vector<double> xs = iterate(s.f, s.lr, s.x0, s.steps);
+  const ToyVerdict verdict = classify(xs);
+  const std::string why = explain(s.f, s.lr, s.x0);
+  const ScanSettings scan;
+  std::optional<double> found;
+  if (options.flag("scan")) found = scan_boundary(s.f, s.lr, scan);
+  const ClosedForm cf = closed_form(s.f, s.lr);
+
+  if (options.flag("json")) {
+    nlohmann::json out = {
+        {"f", s.f.name()},   {"lr", s.lr}, {"x0", s.x0}, {"iterates", xs}, {"verdict", to_string(verdict)},
+        {"explanation", why}};
+    if (options.flag("scan")) {
+      out["boundary"] = found ? nlohmann::json(*found) : nlohmann::json(nullptr);
+      out["closed_form"] = cf.boundary ? nlohmann::json(*cf.boundary) : nlohmann::json(nullptr);
+    }
+    std::printf("%s\n", out.dump(2).c_str());
+    return 0;
+  }
+  std::printf("f(x) = %s, lr = %g, x0 = %.10g, %d steps\nupdate   %s\n", s.f.name().c_str(), s.lr, s.x0,
+              s.steps, s.f.update_rule().c_str());
+  print_iterates(xs);
+  std::printf("verdict  %s: %s\nwhy      %s\n", to_string(verdict).c_str(), describe(verdict, xs).c_str(),
+              why.c_str());
+  if (options.flag("scan")) print_scan(scan, found, cf);
+  return 0;
+}
+
+}  // namespace
+
+Action add_toy_command(CLI::App& root) {
+  CLI::App* command = root.add_subcommand(
+      "toy",
+      "Gradient descent on x^2, x^4 or |x|^p in one dimension: why the start decides whether it converges.");
+  auto options = std::make_shared<CommandOptions>(*command);
+  options->add("f", "x^4", "the function: x^2, x^4 or |x|^p with a real p > 1 (e.g. '|x|^3', '|x|^1.5')");
+  options->add("lr", "0.01", "learning rate, > 0");
+  options->add("x0", "1.0", "the starting point");
+  options->add("steps", "100", "gradient steps, 1 to " + std::to_string(kMaxSteps));
+  options->add("scan", "false",
+               "also find the basin boundary in x0 by bisection and show it beside the closed form", true);
+  options->add("json", "false",
+               "print f, lr, x0, iterates, verdict (and boundary, closed_form) as one JSON object", true);
+  options->add_config_option();
+  return [options] { return run(*options); };
+}
+
+}  // namespace mlpscope::cli

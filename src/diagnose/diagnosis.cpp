@@ -1,0 +1,104 @@
+#include "diagnose/diagnosis.h"
+
+#include <cmath>
+
+#include "core/error.h"
+#include "core/threads.h"
+#include "diagnose/probes.h"
+#include "train/evaluate.h"
+
+namespace mlpscope {
+
+namespace {
+
+constexpr int kIterations = 100;
+constexpr double kTolerance = 1e-4;
+// The homogeneity scan fits a slope over many scales: a looser tolerance is enough.
+constexpr int kScanIterations = 30;
+constexpr double kScanTolerance = 1e-3;
+
+template <class T>
+HomogeneityPoint measure_scaled(const Network<T>& base, double c, Prober<T>& prober) {
+  Network<T> net = base;
+  for (Index l = 0; l < net.num_layers(); ++l) net.W(l) *= static_cast<T>(c);
+  Workspace<T> ws;
+  net.forward(prober.inputs(), ws);
+  HomogeneityPoint p;
+  p.scale = c;
+  const Matrix<double> logits = ws.Z.back().template cast<double>();
+  p.output_std = std::sqrt((logits.array() - logits.mean()).square().mean());
+  p.loss = net.loss_sum(ws, prober.labels().data()) / static_cast<double>(logits.cols());
+  net.backward(prober.inputs(), prober.labels().data(), ws);
+  p.grad_norm = net.grads().template cast<double>().norm();
+  p.sharpness = sharpness(net, prober.inputs(), prober.labels(), 0, kScanIterations, kScanTolerance).lambda_max;
+  return p;
+}
+
+template <class T>
+Homogeneity homogeneity(const Network<T>& net, Prober<T>& prober, const DiagnoseConfig& o) {
+  if (o.scale_points < 2 || !(o.scale_low > 0) || !(o.scale_high > o.scale_low))
+    throw Error("homogeneity needs at least two scales with 0 < low < high");
+  Homogeneity h;
+  h.depth = static_cast<int>(net.num_layers());
+  std::vector<double> c, out, grad, sharp;
+  for (int i = 0; i < o.scale_points; ++i) {
+    const double t = static_cast<double>(i) / (o.scale_points - 1);
+    const double scale = o.scale_low * std::pow(o.scale_high / o.scale_low, t);
+    h.points.push_back(measure_scaled(net, scale, prober));
+    c.push_back(scale);
+    out.push_back(h.points.back().output_std);
+    grad.push_back(h.points.back().grad_norm);
+    sharp.push_back(h.points.back().sharpness);
+  }
+  h.output_exponent = log_log_slope(c, out);
+  h.grad_exponent = log_log_slope(c, grad);
+  h.sharpness_exponent = log_log_slope(c, sharp);
+  return h;
+}
+
+template <class T>
+Diagnosis diagnose_typed(const RunConfig& config, const PreparedData& data, const DiagnoseConfig& o) {
+  const Architecture arch = make_architecture(config, data.train);
+  const Network<T> net = initial_network<T>(config, arch);
+  Prober<T> prober(data.train, std::max<Index>(o.probe_samples, 1), config.seed, -1);
+  Diagnosis d;
+  prober.measure(net, nullptr, d.at_init);
+  Workspace<T> ws;
+  net.forward(prober.inputs(), ws);
+  d.at_init.loss = net.loss_sum(ws, prober.labels().data()) / static_cast<double>(prober.labels().size());
+  d.at_init.accuracy = static_cast<double>(count_correct(ws.P, prober.labels().data())) /
+                       static_cast<double>(prober.labels().size());
+  d.at_init.lr = config.lr;
+  d.sharpness = sharpness(net, prober.inputs(), prober.labels(), config.seed, kIterations, kTolerance);
+  d.at_init.sharpness = d.sharpness.lambda_max;
+  d.max_stable_lr = max_stable_lr(d.sharpness.lambda_max, config.optimizer.momentum());
+  d.facts = run_facts(config, arch, prober.inputs());
+  d.facts.sharpness_at_init = d.sharpness.lambda_max;
+  d.theory = d.facts.theory;
+  d.prediction = predict_run(d.at_init, d.facts);
+  if (o.homogeneity) d.homogeneity = homogeneity(net, prober, o);
+  return d;
+}
+
+}  // namespace
+
+double log_log_slope(const std::vector<double>& x, const std::vector<double>& y) {
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  int n = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (!(x[i] > 0) || !(y[i] > 0) || !std::isfinite(y[i])) continue;
+    const double lx = std::log(x[i]), ly = std::log(y[i]);
+    sx += lx, sy += ly, sxx += lx * lx, sxy += lx * ly;
+    ++n;
+  }
+  const double denominator = n * sxx - sx * sx;
+  return n >= 2 && denominator != 0 ? (n * sxy - sx * sy) / denominator : std::nan("");
+}
+
+Diagnosis diagnose(const RunConfig& config, const PreparedData& data, const DiagnoseConfig& options) {
+  set_threads(config.threads);
+  return config.f64 ? diagnose_typed<double>(config, data, options)
+                    : diagnose_typed<float>(config, data, options);
+}
+
+}  // namespace mlpscope

@@ -1,0 +1,145 @@
+#include "diagnose/probes.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "core/random.h"
+#include "diagnose/sharpness.h"
+#include "diagnose/thresholds.h"
+
+namespace mlpscope {
+
+namespace {
+
+template <class T>
+std::pair<double, double> mean_std(const Matrix<T>& M) {
+  const double n = static_cast<double>(M.size());
+  const double mean = M.template cast<double>().sum() / n;
+  const double var = (M.template cast<double>().array() - mean).square().sum() / n;
+  return {mean, std::sqrt(var)};
+}
+
+// φ'(z)/max φ' from the activation value a (sigmoid: 4a(1−a); tanh: 1 − a²).
+double derivative_share(ActivationKind kind, double a) {
+  return kind == ActivationKind::sigmoid ? 4.0 * a * (1.0 - a) : 1.0 - a * a;
+}
+
+
+}  // namespace
+
+template <class T>
+LayerStats layer_stats(const Activation& activation, bool is_output, const Matrix<T>& Z,
+                       const Matrix<T>& A) {
+  LayerStats s;
+  std::tie(s.preact_mean, s.preact_std) = mean_std(Z);
+  std::tie(s.act_mean, s.act_std) = mean_std(A);
+  if (is_output) return s;
+  const Index units = A.rows(), samples = A.cols();
+  if (activation.can_die()) {
+    Index dead = 0;
+    for (Index u = 0; u < units; ++u) dead += (A.row(u).array() == T(0)).all();
+    s.dead_fraction = static_cast<double>(dead) / static_cast<double>(units);
+  }
+  if (activation.can_saturate()) {
+    Index saturated = 0;
+    const double need = thresholds::kSaturatedSampleShare * static_cast<double>(samples);
+    for (Index u = 0; u < units; ++u) {
+      Index count = 0;
+      for (Index j = 0; j < samples; ++j)
+        count += derivative_share(activation.kind, static_cast<double>(A(u, j))) <
+                 thresholds::kSaturatedDerivativeShare;
+      saturated += static_cast<double>(count) >= need;
+    }
+    s.saturated_fraction = static_cast<double>(saturated) / static_cast<double>(units);
+  }
+  return s;
+}
+
+template <class T>
+OutputStats output_stats(const Matrix<T>& P) {
+  OutputStats o;
+  const Index K = P.rows(), N = P.cols();
+  std::vector<Index> predicted(static_cast<std::size_t>(K), 0);
+  double top_sum = 0.0;
+  Index confident = 0;
+  for (Index j = 0; j < N; ++j) {
+    Index best = 0;
+    const double top = static_cast<double>(P.col(j).maxCoeff(&best));
+    top_sum += top;
+    confident += top > thresholds::kConfidentProbability;
+    ++predicted[static_cast<std::size_t>(best)];
+  }
+  o.mean_top_probability = top_sum / static_cast<double>(N);
+  o.confident_fraction = static_cast<double>(confident) / static_cast<double>(N);
+  o.majority_fraction = static_cast<double>(*std::max_element(predicted.begin(), predicted.end())) /
+                        static_cast<double>(N);
+  o.predicted_classes = std::count_if(predicted.begin(), predicted.end(), [](Index c) { return c > 0; });
+  return o;
+}
+
+// During training sharpness is a monitor, not a measurement to publish: fewer power
+// iterations (diagnose uses 100 and 1e-4).
+constexpr int kTrainingIterations = 20;
+constexpr double kTrainingTolerance = 1e-3;
+
+template <class T>
+Prober<T>::Prober(const Dataset& train, Index size, std::uint64_t seed, int sharpness_every)
+    : sharpness_every_(sharpness_every), seed_(seed) {
+  const Index n = std::min(size, train.size());
+  std::vector<std::int32_t> order(static_cast<std::size_t>(train.size()));
+  std::iota(order.begin(), order.end(), 0);
+  if (n < train.size()) {
+    Rng rng(seed, 3);
+    rng.shuffle(order);
+    order.resize(static_cast<std::size_t>(n));
+    std::sort(order.begin(), order.end());
+  }
+  labels_.resize(static_cast<std::size_t>(n));
+  train.gather(order.data(), n, X_, labels_.data());
+}
+
+template <class T>
+void Prober<T>::measure(const Network<T>& net, const Vector<T>* previous_params,
+                        EpochRecord& record) {
+  const Architecture& arch = net.arch();
+  const Index L = arch.num_layers();
+  // Gradients are written into a copy: the network being trained is only read.
+  Network<T> copy = net;
+  copy.forward(X_, ws_);
+  copy.backward(X_, labels_.data(), ws_);
+  record.layers.clear();
+  for (Index l = 0; l < L; ++l) {
+    const bool is_output = l == L - 1;
+    const auto k = static_cast<std::size_t>(l);
+    LayerStats s = layer_stats(arch.activation, is_output, ws_.Z[k], is_output ? ws_.P : ws_.A[k]);
+    const Index begin = arch.offset(l), count = arch.offset(l + 1) - begin;
+    s.weight_norm = static_cast<double>(net.W(l).norm());
+    s.grad_norm = copy.grads().segment(begin, count).template cast<double>().norm();
+    if (previous_params) {
+      const auto now = net.params().segment(begin, count).template cast<double>();
+      const auto before = previous_params->segment(begin, count).template cast<double>();
+      const double denominator = before.norm();
+      s.update_ratio = denominator > 0 ? (now - before).norm() / denominator : 0.0;
+    }
+    record.layers.push_back(s);
+  }
+  record.output = output_stats(ws_.P);
+  // The per-sample loss gradient at the logits: what the output passes back at all.
+  Matrix<T> dZ;
+  arch.head.backward(ws_.Z.back(), ws_.P, labels_.data(), dZ);
+  record.output->logit_gradient =
+      dZ.template cast<double>().colwise().norm().mean() * static_cast<double>(dZ.cols());
+  const bool due = !record.within_epoch && sharpness_every_ >= 0 &&
+                   (record.epoch == 0 || (sharpness_every_ > 0 && record.epoch % sharpness_every_ == 0));
+  if (due && net.params().allFinite()) record.sharpness = sharpness(net, X_, labels_, seed_, kTrainingIterations, kTrainingTolerance).lambda_max;
+}
+
+template class Prober<float>;
+template class Prober<double>;
+template LayerStats layer_stats<float>(const Activation&, bool, const Matrix<float>&, const Matrix<float>&);
+template LayerStats layer_stats<double>(const Activation&, bool, const Matrix<double>&, const Matrix<double>&);
+template OutputStats output_stats<float>(const Matrix<float>&);
+template OutputStats output_stats<double>(const Matrix<double>&);
+
+}  // namespace mlpscope

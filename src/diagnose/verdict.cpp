@@ -1,0 +1,243 @@
+#include "diagnose/verdict.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "diagnose/sharpness.h"
+#include "diagnose/thresholds.h"
+
+namespace mlpscope {
+
+namespace th = thresholds;
+
+namespace {
+
+std::string fmt(const char* format, double value) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, format, value);
+  return buffer;
+}
+std::string num(double v) { return fmt("%.3g", v); }
+
+// The evidence at initialization that explains a run that does not learn.
+struct Evidence {
+  std::string cause, explanation;
+  std::vector<std::string> suggestions;
+};
+
+std::optional<double> stable_lr(const RunFacts& f) {
+  if (!f.sharpness_at_init) return std::nullopt;
+  return max_stable_lr(*f.sharpness_at_init, f.momentum);
+}
+
+std::string theory_sentence(const RunFacts& f, const EpochRecord& r) {
+  if (f.theory.empty() || r.layers.empty()) return "";
+  // The layer furthest from He's scale tells the most.
+  std::size_t worst = 0;
+  for (std::size_t l = 0; l < f.theory.size(); ++l)
+    if (std::abs(std::log(f.theory[l].he_ratio + 1e-300)) > std::abs(std::log(f.theory[worst].he_ratio + 1e-300))) worst = l;
+  const auto& p = f.theory[worst];
+  if (p.he_ratio < th::kHeRatioHigh && p.he_ratio > th::kHeRatioLow) return "";
+  return " Layer-" + std::to_string(worst + 1) + " pre-activations have std " +
+         num(r.layers[worst].preact_std) + " (theory " + num(p.preact_std) + "); He init would give " +
+         num(p.he_std) + ".";
+}
+
+std::optional<Evidence> saturation_evidence(const RunFacts& f, const EpochRecord& init) {
+  if (!init.output || f.arch.head.output == OutputKind::identity) return std::nullopt;
+  if (init.output->mean_top_probability <= th::kSaturatedOutput) return std::nullopt;
+  if (f.arch.head.loss != LossKind::mse) return std::nullopt;  // CE gradients do not vanish
+  Evidence e{"saturated_output", "", {}};
+  e.explanation = "the " + f.arch.head.output_name() + " output is saturated from the start (mean top probability " +
+                  fmt("%.4f", init.output->mean_top_probability) + ", " +
+                  fmt("%.0f%%", 100 * init.output->confident_fraction) +
+                  " of samples above 0.99) and MSE through a saturated output passes back gradients of ~" +
+                  num(init.output->logit_gradient) + " per sample at the logits (cross-entropy would pass ~1).";
+  e.explanation += theory_sentence(f, init);
+  e.suggestions = {"--init he_normal (variance-preserving for relu)",
+                   "--loss cross_entropy (its gradient p − y does not vanish when the softmax saturates)",
+                   "--lr " + num(f.lr / 100) + " with the same init only helps if the loss then moves at all",
+                   "if your own code backpropagates (p − y) at a softmax output, that is the cross-entropy "
+                   "gradient, not MSE's: compare with --loss cross_entropy"};
+  return e;
+}
+
+std::optional<Evidence> unit_evidence(const RunFacts& f, const EpochRecord& r, const char* when) {
+  for (std::size_t l = 0; l + 1 < r.layers.size(); ++l) {
+    const LayerStats& s = r.layers[l];
+    if (s.dead_fraction && *s.dead_fraction >= th::kDeadUnits)
+      return Evidence{"dead_units",
+                      fmt("%.0f%%", 100 * *s.dead_fraction) + " of layer-" + std::to_string(l + 1) +
+                          " relu units are dead " + when + " (0 on every probe sample): they pass no gradient and never recover." +
+                          theory_sentence(f, r),
+                      {"--init he_normal", "--activation leaky_relu:0.01", "--lr " + num(f.lr / 10)}};
+    if (s.saturated_fraction && *s.saturated_fraction >= th::kSaturatedUnits)
+      return Evidence{"saturated_units",
+                      fmt("%.0f%%", 100 * *s.saturated_fraction) + " of layer-" + std::to_string(l + 1) + " " +
+                          f.arch.activation.name() + " units are saturated " + when + " (derivative below 1% of its peak)." +
+                          theory_sentence(f, r),
+                      {"--init xavier_normal (variance-preserving for " + f.arch.activation.name() + ")",
+                       "--init-scale 0.1", "--standardize"}};
+  }
+  return std::nullopt;
+}
+
+std::optional<Evidence> gradient_evidence(const RunFacts& f, const EpochRecord& r) {
+  if (r.layers.size() < 2) return std::nullopt;
+  const double first = r.layers.front().grad_norm, last = r.layers.back().grad_norm;
+  double total = 0.0;
+  for (const auto& s : r.layers) total += s.grad_norm * s.grad_norm;
+  total = std::sqrt(total);
+  if (total >= th::kTinyGradient && first >= th::kVanishingRatio * last) return std::nullopt;
+  return Evidence{"vanishing_gradient",
+                  "the gradient reaching layer 1 has norm " + num(first) + " against " + num(last) +
+                      " at the last layer (total " + num(total) + "): the early layers cannot learn." + theory_sentence(f, r),
+                  {"--init he_normal", "--activation relu", "--loss cross_entropy"}};
+}
+
+Evidence stall_evidence(const RunFacts& f, const TrainSummary& s) {
+  const EpochRecord& init = s.history.front();
+  const EpochRecord& last = s.history.back();
+  if (auto e = saturation_evidence(f, init)) return *e;
+  if (auto e = unit_evidence(f, init, "at initialization")) return *e;
+  if (auto e = unit_evidence(f, last, "at the end")) return *e;
+  if (auto e = gradient_evidence(f, init)) return *e;
+  if (last.output && last.output->majority_fraction >= th::kCollapsedShare)
+    return {"collapsed", fmt("%.0f%%", 100 * last.output->majority_fraction) +
+                             " of samples are predicted as one class: the network learned the class prior and nothing else.",
+            {"--loss cross_entropy", "--init he_normal", "--lr " + num(f.lr * 10)}};
+  double ratio = 0.0;
+  for (const auto& l : last.layers) ratio = std::max(ratio, l.update_ratio.value_or(0.0));
+  if (!last.layers.empty() && ratio < 1e-5)
+    return {"lr_too_low", "each step changes the weights by at most " + num(ratio) +
+                              " of their norm (healthy training is near 1e-3).",
+            {"--lr " + num(f.lr * 10), "--optimizer adam"}};
+  return {"plateau", "the loss stopped improving at " + num(s.best_loss) + " without the probes showing a cause.",
+          {"--lr " + num(f.lr / 3), "--optimizer adam", "more hidden units"}};
+}
+
+bool oscillates(const std::vector<double>& losses, double best) {
+  const std::size_t n = losses.size();
+  if (n < 5) return false;
+  const std::size_t window = std::max<std::size_t>(4, n / 2);
+  int flips = 0, pairs = 0;
+  for (std::size_t i = n - window + 1; i + 1 < n; ++i, ++pairs)
+    flips += (losses[i] - losses[i - 1]) * (losses[i + 1] - losses[i]) < 0;
+  return pairs > 0 && flips >= th::kOscillationFlipShare * pairs && losses.back() > best * (1 + th::kStillImproving);
+}
+
+void add_checks(Verdict& v, const TrainSummary& s, const RunFacts& f) {
+  const double K = static_cast<double>(f.arch.sizes.back());
+  if (f.arch.head.loss == LossKind::cross_entropy) {
+    const double expected = std::log(K);
+    v.checks.push_back("initial loss " + num(s.initial_loss) + " against ln(" + std::to_string(static_cast<int>(K)) +
+                       ") = " + num(expected) + " for uniform predictions" +
+                       (s.initial_loss > 2 * expected ? ": the network is confidently wrong at initialization" : ": as expected"));
+  } else if (f.arch.head.loss == LossKind::mse && f.arch.head.output == OutputKind::softmax) {
+    const double uniform = (K - 1) / (K * K);
+    v.checks.push_back("initial loss " + num(s.initial_loss) + " against " + num(uniform) +
+                       " for uniform predictions and " + num(2 / K) + " for saturated wrong ones");
+  }
+  const EpochRecord& last = s.history.back();
+  if (last.output && last.output->majority_fraction >= th::kCollapsedShare)
+    v.checks.push_back(fmt("%.0f%%", 100 * last.output->majority_fraction) +
+                       " of samples are predicted as one class (collapse)");
+}
+
+}  // namespace
+
+Verdict judge_run(const TrainSummary& s, const RunFacts& f) {
+  Verdict v;
+  std::vector<double> losses;
+  for (const auto& r : s.history)
+    if (!r.within_epoch) losses.push_back(r.loss);
+  const double L0 = s.initial_loss;
+  const double worst = *std::max_element(losses.begin(), losses.end());
+  const auto lr_bound = stable_lr(f);
+  add_checks(v, s, f);
+
+  if (s.diverged_at_step || !std::isfinite(s.final_loss) || !std::isfinite(worst) || worst > th::kDivergedLossFactor * L0) {
+    v.verdict = "diverged";
+    v.explanation = s.diverged_at_step ? "the loss became NaN or infinite at step " + std::to_string(*s.diverged_at_step) + "."
+                                       : "the training loss rose from " + num(L0) + " to " + num(worst) + ".";
+    if (lr_bound && f.lr > th::kUnstableLrFactor * *lr_bound && !f.adaptive) {
+      v.cause = "lr_too_high";
+      v.explanation += " At initialization the sharpness was " + num(*f.sharpness_at_init) +
+                       ", so gradient descent is stable only for lr < " + num(*lr_bound) + "; --lr " + num(f.lr) +
+                       " is " + num(f.lr / *lr_bound) + "x that.";
+      v.suggestions = {"--lr " + num(*lr_bound / 2), "--init he_normal"};
+    } else {
+      v.cause = "exploding";
+      v.explanation += " The weights grew until the outputs overflowed.";
+      v.suggestions = {"--lr " + num(f.lr / 10), "--init he_normal", "--loss cross_entropy"};
+    }
+    v.explanation += theory_sentence(f, s.history.front());
+    return v;
+  }
+  const double progress = L0 > 0 ? (L0 - s.best_loss) / L0 : 0.0;
+  const bool good_fit = s.final_loss <= th::kConvergedLossShare * L0 || s.train_accuracy >= th::kGoodAccuracy;
+  if (oscillates(losses, s.best_loss)) {
+    v.verdict = "oscillating";
+    v.cause = "lr_too_high";
+    v.explanation = "the loss flips up and down and ends at " + num(s.final_loss) + ", above its best " + num(s.best_loss) + ".";
+    if (lr_bound) v.explanation += " The stability bound at initialization was lr < " + num(*lr_bound) + ".";
+    v.suggestions = {"--lr " + num(f.lr / 3)};
+    return v;
+  }
+  const std::size_t n = losses.size();
+  const std::size_t back = std::max<std::size_t>(1, (n - 1) / 4);
+  const double recent = losses[n - 1 - back] > 0 ? (losses[n - 1 - back] - losses.back()) / losses[n - 1 - back] : 0.0;
+  if (progress < th::kStalledProgress || (!good_fit && recent <= th::kStillImproving)) {
+    Evidence e = stall_evidence(f, s);
+    v.verdict = "stalled";
+    v.cause = e.cause;
+    v.explanation = "the loss went from " + num(L0) + " to " + num(s.final_loss) + " (best " + num(s.best_loss) + "): " + e.explanation;
+    v.suggestions = e.suggestions;
+    return v;
+  }
+  if (!good_fit) {
+    v.verdict = "slow";
+    v.cause = "budget";
+    v.explanation = "the loss was still falling at the end (" + fmt("%.1f%%", 100 * recent) +
+                    " over the last epochs) and had not yet halved.";
+    v.suggestions = {"--epochs " + std::to_string(std::max(2 * s.epochs, 10)), "--lr " + num(f.lr * 3), "--optimizer adam"};
+    return v;
+  }
+  v.verdict = "converged";
+  v.explanation = "the loss fell from " + num(L0) + " to " + num(s.final_loss) + fmt(", train accuracy %.1f%%.", 100 * s.train_accuracy);
+  return v;
+}
+
+Verdict predict_run(const EpochRecord& init, const RunFacts& f) {
+  Verdict v;
+  const auto lr_bound = stable_lr(f);
+  TrainSummary s;
+  s.history = {init};
+  s.initial_loss = s.final_loss = s.best_loss = init.loss;
+  add_checks(v, s, f);
+  if (lr_bound && f.lr > th::kUnstableLrFactor * *lr_bound && !f.adaptive) {
+    v.verdict = "diverged";
+    v.cause = "lr_too_high";
+    v.explanation = "lr " + num(f.lr) + " is above the stability bound 2/λmax = " + num(*lr_bound) + " (sharpness " +
+                    num(*f.sharpness_at_init) + "): the first steps overshoot along the sharpest direction." + theory_sentence(f, init);
+    v.suggestions = {"--lr " + num(*lr_bound / 2), "--init he_normal"};
+    return v;
+  }
+  std::optional<Evidence> e = saturation_evidence(f, init);
+  if (!e) e = unit_evidence(f, init, "at initialization");
+  if (!e) e = gradient_evidence(f, init);
+  if (e) {
+    v.verdict = "stalled";
+    v.cause = e->cause;
+    v.explanation = e->explanation;
+    v.suggestions = e->suggestions;
+    return v;
+  }
+  v.verdict = "converged";
+  v.explanation = "no sign of trouble at initialization: outputs not saturated, no dead or saturated layer, gradients reach every layer" +
+                  (lr_bound ? ", and lr " + num(f.lr) + " is below the stability bound " + num(*lr_bound) : std::string()) + ".";
+  return v;
+}
+
+}  // namespace mlpscope

@@ -1,0 +1,48 @@
+// The verdict on a run, its cause in plain words, and what to change.
+//
+//   diverged     the loss became NaN/Inf, or rose above kDivergedLossFactor × its initial value
+//   oscillating  the loss keeps flipping up and down and ends above its best
+//   stalled      the loss hardly moved (best < kStalledProgress below the initial loss), or it
+//                stopped improving before reaching a good fit
+//   slow         still improving when the epochs ran out, not yet at a good fit
+//   converged    a good fit: loss down to kConvergedLossShare of its initial value or train
+//                accuracy ≥ kGoodAccuracy, and no oscillation
+// Causes: lr_too_high, exploding, saturated_output, dead_units, saturated_units,
+// vanishing_gradient, collapsed, lr_too_low, budget, plateau. Thresholds:
+// diagnose/thresholds.h. The explanation quotes the measured numbers that decided.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "diagnose/theory.h"
+#include "nn/architecture.h"
+#include "train/record.h"
+
+namespace mlpscope {
+
+struct Verdict {
+  std::string verdict;  // converged, slow, stalled, oscillating, diverged
+  std::string cause;    // empty when converged
+  std::string explanation;
+  std::vector<std::string> suggestions;
+  std::vector<std::string> checks;  // sanity checks: loss at init against ln K, collapse
+};
+
+struct RunFacts {
+  Architecture arch;
+  std::string init_name;
+  double lr = 0.0;
+  double momentum = 0.0;  // heavy-ball μ, 0 for sgd; adaptive optimizers: see adaptive
+  bool adaptive = false;  // adam, rmsprop: the 2/λ bound does not apply directly
+  std::optional<double> sharpness_at_init;
+  std::vector<LayerPrediction> theory;  // may be empty
+};
+
+Verdict judge_run(const TrainSummary& summary, const RunFacts& facts);
+
+// At initialization only (diagnose): what the run is likely to do, from the same evidence.
+Verdict predict_run(const EpochRecord& at_init, const RunFacts& facts);
+
+}  // namespace mlpscope
