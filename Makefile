@@ -18,11 +18,14 @@ configure: setup $(BUILD)/CMakeCache.txt
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The main job on the default data: a 784-256-128-10 ReLU network on Fashion-MNIST.
+# The main job on the default data: a 784-256-128-10 ReLU network on Fashion-MNIST, then
+# the case this project exists for (ReLU, softmax + MSE, uniform[-1,1]) and its verdict.
 demo: build
 	$(BUILD)/mlpscope train --data fashion-mnist --hidden 256,128 --optimizer adam \
 	  --lr 0.001 --batch 128 --epochs 5 --log $(BUILD)/demo.jsonl --save $(BUILD)/demo.model
 	$(BUILD)/mlpscope eval --model $(BUILD)/demo.model --data fashion-mnist
+	$(BUILD)/mlpscope train --data fashion-mnist --limit 10000 --hidden 256,128 --loss mse \
+	  --init uniform:-1,1 --lr 0.01 --epochs 3
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

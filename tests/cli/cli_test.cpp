@@ -274,6 +274,13 @@ TEST_F(CliTest, InitFromWeightsOfTheWrongShapeNamesTheLayer) {
                            {"--init-from", "w.json", "layer 3"}));
 }
 
+TEST_F(CliTest, UnwritableLogIsAnErrorBeforeAnythingIsPrinted) {
+  const std::string log = path("no/such/dir/run.jsonl");
+  EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "xor:n=200", "--hidden", "8",
+                                         "--epochs", "1", "--log", log}),
+                           {log}));
+}
+
 // ---- config files ---------------------------------------------------------------------
 
 TEST_F(CliTest, ConfigErrorsNameTheFileKeyAndLine) {
