@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/strings.h"
 #include "diagnose/diagnosis.h"
+#include "diagnose/thresholds.h"
 #include "io/run_log.h"
 
 namespace mlpscope::cli {
@@ -167,7 +168,8 @@ Action add_diagnose_command(CLI::App& root) {
   options->add_config_option();
   command->footer(
       "Example (the case this tool exists for):\n"
-      "  mlpscope diagnose --loss mse --init uniform:-1,1 --lr 0.01 --limit 10000");
+      "  mlpscope diagnose --loss mse --init uniform:-1,1 --lr 0.01 --limit 10000\n\n" +
+      describe_thresholds());
   return [options] { return run(*options); };
 }
 

@@ -12,8 +12,9 @@ namespace mlpscope::cli {
 
 namespace {
 
-int run(CommandOptions& options, const std::string& output) {
+int run(CommandOptions& options) {
   options.apply_config();
+  const std::string& output = options.get("output");
   if (options.get("model").empty()) throw Error("option --model: required");
   if (output.empty()) throw Error("option -o/--output: required");
   const Model model = load_model(options.get("model"));
@@ -34,15 +35,15 @@ Action add_export_command(CLI::App& root) {
       "export", "Write a saved model's weights as JSON (format mlpscope-weights, version 1).");
   auto options = std::make_shared<CommandOptions>(*command);
   options->add("model", "", "the model file written by 'mlpscope train --save'");
-  auto output = std::make_shared<std::string>();
-  command->add_option("-o,--output", *output, "the JSON file to write, or - for stdout");
+  options->add("output", "", "the JSON file to write, or - for stdout", false, "o");
+  options->add_config_option();
   command->footer(
       "Each layer's \"weight\" is stored as PyTorch's nn.Linear stores it (one row per output\n"
       "unit); numbers are float64 text that round-trips exactly. In Python:\n"
       "  w = json.load(open('weights.json'))\n"
       "  for layer, lin in zip(w['layers'], linears):\n"
       "      lin.weight.data = torch.tensor(layer['weight'], dtype=torch.float64)");
-  return [options, output] { return run(*options, *output); };
+  return [options] { return run(*options); };
 }
 
 }  // namespace mlpscope::cli

@@ -15,7 +15,7 @@ void CommandOptions::add_run_options() {
 }
 
 void CommandOptions::add(const std::string& name, const std::string& default_value,
-                         const std::string& help, bool is_flag) {
+                         const std::string& help, bool is_flag, const std::string& short_name) {
   values_[name] = default_value;
   if (is_flag) {
     flag_values_[name] = false;
@@ -24,7 +24,8 @@ void CommandOptions::add(const std::string& name, const std::string& default_val
   }
   std::string described = help;
   if (!default_value.empty()) described += " [default: " + default_value + "]";
-  registered_[name] = command_.add_option("--" + name, values_[name], described);
+  const std::string names = (short_name.empty() ? "" : "-" + short_name + ",") + "--" + name;
+  registered_[name] = command_.add_option(names, values_[name], described);
 }
 
 void CommandOptions::add_config_option() {

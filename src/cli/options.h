@@ -18,7 +18,7 @@ class CommandOptions {
   void add_run_options();
   // One more option of this command; a flag when is_flag.
   void add(const std::string& name, const std::string& default_value, const std::string& help,
-           bool is_flag = false);
+           bool is_flag = false, const std::string& short_name = "");
   // --config FILE: every key must be an option of this command; the command line wins.
   void add_config_option();
   // Call after parsing: applies the config file, if any.

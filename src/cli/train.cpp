@@ -1,5 +1,8 @@
 // mlpscope train: one network, watched while it trains, with a summary at the end.
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include "cli/commands.h"
@@ -7,6 +10,7 @@
 #include "cli/terminal.h"
 #include "core/error.h"
 #include "core/strings.h"
+#include "diagnose/thresholds.h"
 #include "io/model_file.h"
 #include "io/run_log.h"
 #include "train/run.h"
@@ -71,6 +75,16 @@ void print_verdict(std::FILE* out, const Verdict& v) {
   for (const auto& c : v.checks) std::fprintf(out, "  check  %s\n", c.c_str());
 }
 
+// A model is written after training: a path that cannot be written must fail before.
+void check_writable(const std::string& path, const std::string& option) {
+  namespace fs = std::filesystem;
+  const fs::path parent = fs::absolute(path).parent_path();
+  std::error_code ec;
+  if (!fs::is_directory(parent, ec)) option_error(option, "directory " + parent.string() + " does not exist");
+  if (fs::is_directory(path, ec)) option_error(option, path + " is a directory");
+  if (::access(parent.c_str(), W_OK) != 0) option_error(option, "cannot write to " + parent.string());
+}
+
 WatchConfig watch_config(const CommandOptions& options) {
   WatchConfig w;
   const RunConfig limits = parse_run_config({{"limit", options.get("probe-samples")}});
@@ -94,6 +108,7 @@ int run(CommandOptions& options) {
   // Every check that can fail comes before the first line is printed: --init-from weights
   // that do not fit, then a log file that cannot be written.
   if (!config.init_from.empty()) (void)initial_network<double>(config, arch);
+  if (!options.get("save").empty()) check_writable(options.get("save"), "save");
   std::unique_ptr<RunLog> log;
   if (!options.get("log").empty()) log = std::make_unique<RunLog>(options.get("log"));
   if (!quiet) print_header(out, config, data, arch);
@@ -136,7 +151,8 @@ Action add_train_command(CLI::App& root) {
       "Examples:\n"
       "  mlpscope train --epochs 5\n"
       "  mlpscope train --data spiral:n=400 --hidden 32,32 --optimizer adam --lr 0.01\n"
-      "  mlpscope train --loss mse --init uniform:-1,1 --lr 0.01 --log run.jsonl");
+      "  mlpscope train --loss mse --init uniform:-1,1 --lr 0.01 --log run.jsonl\n\n" +
+      describe_thresholds());
   return [options] { return run(*options); };
 }
 

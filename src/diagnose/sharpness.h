@@ -13,7 +13,13 @@
 // Truncation error is O(ε²·‖∇³L‖), round-off O(1e-16·‖∇L‖/ε): about 1e-7 relative on
 // smooth networks. For relu networks the loss is piecewise smooth and a difference that
 // straddles a kink adds an error of the order of the kink's jump times ε; in practice
-// λmax agrees with the finite-difference Hessian to 1e-4 relative (tests/diagnose).
+// λmax agrees with the top eigenvalue of a full finite-difference Hessian to 1e-4 relative
+// once the iteration has converged (tests/diagnose/sharpness_test.cpp measures ≤ 3e-7 on
+// tanh and relu networks, kinks straddled or not).
+// The iteration stops when the Rayleigh quotient changes by less than `tolerance`
+// relative; where the top two eigenvalues are close it stops short, from below (a
+// Rayleigh quotient never exceeds λmax): with the defaults, 100 and 1e-4, the tests
+// measure up to 8e-4 relative.
 // The dominant eigenvalue may be negative; then the iteration is rerun on H − λ₁I, whose
 // dominant eigenvalue gives the top of the spectrum.
 #pragma once

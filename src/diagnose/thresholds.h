@@ -53,3 +53,10 @@ inline constexpr double kHeRatioHigh = 3.0;
 inline constexpr double kHeRatioLow = 1.0 / 3.0;
 
 }  // namespace mlpscope::thresholds
+
+#include <string>
+
+namespace mlpscope {
+// Every threshold above with its value and meaning, one per line, for --help.
+std::string describe_thresholds();
+}  // namespace mlpscope

@@ -187,7 +187,10 @@ Verdict judge_run(const TrainSummary& s, const RunFacts& f) {
   }
   const std::size_t n = losses.size();
   const std::size_t back = std::max<std::size_t>(1, (n - 1) / 4);
-  const double recent = losses[n - 1 - back] > 0 ? (losses[n - 1 - back] - losses.back()) / losses[n - 1 - back] : 0.0;
+  // With --epochs 0 there is no epoch to look back to (n = 1).
+  const double recent = n > back && losses[n - 1 - back] > 0
+                            ? (losses[n - 1 - back] - losses.back()) / losses[n - 1 - back]
+                            : 0.0;
   if (progress < th::kStalledProgress || (!good_fit && recent <= th::kStillImproving)) {
     Evidence e = stall_evidence(f, s);
     v.verdict = "stalled";

@@ -26,8 +26,8 @@ using json = nlohmann::json;
 
 constexpr std::string_view kMagic = "MLPSCOPE";
 constexpr std::uint32_t kVersion = 1;
-constexpr std::size_t kHeaderOffset = 8 + 4 + 8;               // magic, version, H
-constexpr std::size_t kFramingBytes = kHeaderOffset + 8 + 4;   // … P, CRC: 32
+constexpr std::size_t kHeaderOffset = 8 + 4 + 8;              // magic, version, H
+constexpr std::size_t kFramingBytes = kHeaderOffset + 8 + 4;  // … P, CRC: 32
 
 template <class U>
 void append(std::string& out, U value) {
@@ -72,8 +72,8 @@ std::optional<std::uint64_t> expected_size(std::uint64_t header_bytes, std::uint
                              bool at_least = false) {
   const std::string want = expected ? std::to_string(*expected) : "more than 2^64";
   const std::string what = (!expected || *expected > found) ? "truncated or damaged" : "damaged";
-  throw Error(what + ": expected " + (at_least ? "at least " : "") + want +
-              " bytes, found " + std::to_string(found));
+  throw Error(what + ": expected " + (at_least ? "at least " : "") + want + " bytes, found " +
+              std::to_string(found));
 }
 
 struct Layout {
@@ -95,8 +95,9 @@ Layout check_layout(std::string_view bytes) {
   if (bytes.size() < kFramingBytes) wrong_size(kFramingBytes, bytes.size(), true);
   const auto version = read_at<std::uint32_t>(bytes, kMagic.size());
   if (version != kVersion)
-    throw Error("unknown format version " + std::to_string(version) + " (this build reads version " +
-                std::to_string(kVersion) + "; the file is damaged or from a newer mlpscope)");
+    throw Error("unknown format version " + std::to_string(version) +
+                " (this build reads version " + std::to_string(kVersion) +
+                "; the file is damaged or from a newer mlpscope)");
   const auto header_bytes = read_at<std::uint64_t>(bytes, kMagic.size() + 4);
   if (header_bytes > bytes.size() - kFramingBytes)
     wrong_size(expected_size(header_bytes, 0), bytes.size(), true);
@@ -238,9 +239,7 @@ std::string activation_spec(const Activation& activation) {
   return "leaky_relu:" + std::string(digits, end);
 }
 
-bool looks_like_model_file(std::string_view first_bytes) {
-  return first_bytes.starts_with(kMagic);
-}
+bool looks_like_model_file(std::string_view first_bytes) { return first_bytes.starts_with(kMagic); }
 
 std::string model_to_bytes(const Model& model) {
   check_consistent(model);

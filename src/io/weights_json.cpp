@@ -20,23 +20,27 @@ constexpr int kVersion = 1;
 std::string layer_name(Index l) { return "layer " + std::to_string(l + 1); }
 
 // "weight[3][4]": indices from 0, as numpy and PyTorch count them.
-std::string element(const char* name, std::size_t r, std::optional<std::size_t> c = {}) {
+std::string element(const char* name, Index r, std::optional<std::size_t> c) {
   std::string s = std::string(name) + "[" + std::to_string(r) + "]";
   return c ? s + "[" + std::to_string(*c) + "]" : s;
 }
 
-double finite_number(const json& value, Index l, const std::string& where) {
+// The element's name is built only for the message: these run once per parameter.
+double finite_number(const json& value, Index l, const char* name, Index r,
+                     std::optional<std::size_t> c = {}) {
   if (!value.is_number() || !std::isfinite(value.get<double>())) {
     std::string shown = value.dump(-1, ' ', false, json::error_handler_t::replace);
     if (shown.size() > 40) shown = shown.substr(0, 37) + "...";
-    throw Error(layer_name(l) + ": " + where + " is not a finite number (it is " + shown + ")");
+    throw Error(layer_name(l) + ": " + element(name, r, c) + " is not a finite number (it is " +
+                shown + ")");
   }
   return value.get<double>();
 }
 
-json export_number(double value, Index l, const std::string& where) {
+json export_number(double value, Index l, const char* name, Index r,
+                   std::optional<std::size_t> c = {}) {
   if (!std::isfinite(value))
-    throw Error(layer_name(l) + ": " + where + " is " + std::to_string(value) +
+    throw Error(layer_name(l) + ": " + element(name, r, c) + " is " + std::to_string(value) +
                 ", which JSON cannot hold");
   return value;
 }
@@ -49,9 +53,9 @@ json layer_to_json(const Model& m, Index l) {
   for (Index r = 0; r < rows; ++r) {
     json row = json::array();
     for (Index c = 0; c < cols; ++c)
-      row.push_back(export_number(W[c * rows + r], l, element("weight", r, c)));
+      row.push_back(export_number(W[c * rows + r], l, "weight", r, c));
     weight.push_back(std::move(row));
-    bias.push_back(export_number(b[r], l, element("bias", r)));
+    bias.push_back(export_number(b[r], l, "bias", r));
   }
   return {{"weight", std::move(weight)}, {"bias", std::move(bias)}};
 }
@@ -72,8 +76,8 @@ void check_format(const json& weights) {
   const auto format = weights.find("format");
   if (format == weights.end() || *format != kFormat)
     throw Error(std::string("not an mlpscope weights file (\"format\" is ") +
-                (format == weights.end() ? "missing" : format->dump()) + ", expected \"" +
-                kFormat + "\")");
+                (format == weights.end() ? "missing" : format->dump()) + ", expected \"" + kFormat +
+                "\")");
   const json& version = member(weights, "version", "");
   if (version != kVersion)
     throw Error("unknown weights format version " + version.dump() + " (this build reads " +
@@ -82,7 +86,8 @@ void check_format(const json& weights) {
 
 Head read_head(const json& weights) {
   const OutputKind output = Head::parse_output(string_member(weights, "output"));
-  if (weights.contains("loss")) return Head::make(output, Head::parse_loss(string_member(weights, "loss")));
+  if (weights.contains("loss"))
+    return Head::make(output, Head::parse_loss(string_member(weights, "loss")));
   switch (output) {
     case OutputKind::softmax: return Head::make(output, LossKind::cross_entropy);
     case OutputKind::sigmoid: return Head::make(output, LossKind::bce);
@@ -100,9 +105,10 @@ std::pair<Index, Index> weight_shape(const json& weight, Index l, Index inputs) 
   const std::size_t cols = weight[0].size();
   for (std::size_t r = 0; r < weight.size(); ++r)
     if (!weight[r].is_array() || weight[r].size() != cols)
-      throw Error(where + "weight row " + std::to_string(r) + " has " +
-                  (weight[r].is_array() ? std::to_string(weight[r].size()) + " entries" : "no entries") +
-                  ", row 0 has " + std::to_string(cols) + " (rows must all have the same length)");
+      throw Error(
+          where + "weight row " + std::to_string(r) + " has " +
+          (weight[r].is_array() ? std::to_string(weight[r].size()) + " entries" : "no entries") +
+          ", row 0 has " + std::to_string(cols) + " (rows must all have the same length)");
   if (inputs > 0 && static_cast<Index>(cols) != inputs)
     throw Error(where + "weight is " + std::to_string(weight.size()) + "x" + std::to_string(cols) +
                 " (out x in), but " + layer_name(l - 1) + " has " + std::to_string(inputs) +
@@ -112,7 +118,8 @@ std::pair<Index, Index> weight_shape(const json& weight, Index l, Index inputs) 
 
 // Appends layer l's W (column-major, the flat layout) and b to `params`; returns the
 // shape of W, (outputs, inputs).
-std::pair<Index, Index> read_layer(const json& layer, Index l, Index inputs, std::vector<double>& params) {
+std::pair<Index, Index> read_layer(const json& layer, Index l, Index inputs,
+                                   std::vector<double>& params) {
   if (!layer.is_object()) throw Error(layer_name(l) + ": not a JSON object");
   const json& weight = member(layer, "weight", layer_name(l) + ": ");
   const json& bias = member(layer, "bias", layer_name(l) + ": ");
@@ -126,8 +133,8 @@ std::pair<Index, Index> read_layer(const json& layer, Index l, Index inputs, std
   for (Index r = 0; r < rows; ++r)
     for (Index c = 0; c < cols; ++c)
       params[start + static_cast<std::size_t>(c * rows + r)] =
-          finite_number(weight[r][c], l, element("weight", r, c));
-  for (Index r = 0; r < rows; ++r) params.push_back(finite_number(bias[r], l, element("bias", r)));
+          finite_number(weight[r][c], l, "weight", r, c);
+  for (Index r = 0; r < rows; ++r) params.push_back(finite_number(bias[r], l, "bias", r));
   return {rows, cols};
 }
 
@@ -138,11 +145,11 @@ Model decode_weights(const json& weights) {
   m.arch.activation = Activation::parse(string_member(weights, "activation"));
   m.arch.head = read_head(weights);
   const json& layers = member(weights, "layers", "");
-  if (!layers.is_array() || layers.empty())
-    throw Error("\"layers\" must be a non-empty array");
+  if (!layers.is_array() || layers.empty()) throw Error("\"layers\" must be a non-empty array");
   Index inputs = 0;
   for (std::size_t l = 0; l < layers.size(); ++l) {
-    const auto [outputs, layer_inputs] = read_layer(layers[l], static_cast<Index>(l), inputs, m.params);
+    const auto [outputs, layer_inputs] =
+        read_layer(layers[l], static_cast<Index>(l), inputs, m.params);
     if (l == 0) m.arch.sizes.push_back(layer_inputs);
     m.arch.sizes.push_back(outputs);
     inputs = outputs;

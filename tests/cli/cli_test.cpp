@@ -281,6 +281,24 @@ TEST_F(CliTest, UnwritableLogIsAnErrorBeforeAnythingIsPrinted) {
                            {log}));
 }
 
+TEST_F(CliTest, UnwritableSaveIsAnErrorBeforeTraining) {
+  const std::string model = path("no/such/dir/m.model");
+  const CommandResult r = mlpscope_run({"train", "--data", "xor:n=200", "--hidden", "8",
+                                        "--epochs", "1", "--save", model});
+  EXPECT_TRUE(IsUsageError(r, {"--save", "does not exist"}));
+  EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "xor:n=200", "--epochs", "1",
+                                         "--save", dir_.string()}),
+                           {"--save", "is a directory"}));
+}
+
+TEST_F(CliTest, ExportTakesItsOptionsFromAConfigFile) {
+  const std::string model = train_model();
+  const std::string config = write("export.toml", "model = \"" + model + "\"\noutput = \"" +
+                                                      path("w.json") + "\"\n");
+  ASSERT_TRUE(Succeeded(mlpscope_run({"export", "--config", config})));
+  EXPECT_EQ(json::parse(read_bytes(path("w.json")))["format"], "mlpscope-weights");
+}
+
 // ---- config files ---------------------------------------------------------------------
 
 TEST_F(CliTest, ConfigErrorsNameTheFileKeyAndLine) {

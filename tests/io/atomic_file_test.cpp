@@ -96,14 +96,13 @@ TEST_F(AtomicFileTest, FailedRenameRemovesTemporaryAndKeepsTarget) {
   EXPECT_TRUE(fs::is_directory(dir_ / "target" / "inside"));
 }
 
-TEST_F(AtomicFileTest, EmptyPathIsAnError) {
-  EXPECT_THROW(write_file_atomically("", "x"), Error);
-}
+TEST_F(AtomicFileTest, EmptyPathIsAnError) { EXPECT_THROW(write_file_atomically("", "x"), Error); }
 
 TEST_F(AtomicFileTest, ConcurrentWritersLeaveOneCompleteVersion) {
   // Each writer writes a file made of one repeated letter: any mix of two would show.
   const std::string target = path("shared.txt");
   std::vector<std::thread> writers;
+  writers.reserve(8);
   for (int t = 0; t < 8; ++t)
     writers.emplace_back([&, t] {
       for (int i = 0; i < 20; ++i)

@@ -1,0 +1,41 @@
+#include "diagnose/thresholds.h"
+
+#include <cstdio>
+
+namespace mlpscope {
+
+std::string describe_thresholds() {
+  namespace t = thresholds;
+  struct Row {
+    const char* name;
+    double value;
+    const char* meaning;
+  };
+  const Row rows[] = {
+      {"kDivergedLossFactor", t::kDivergedLossFactor, "diverged: loss above this x the initial loss (or NaN/Inf)"},
+      {"kStalledProgress", t::kStalledProgress, "stalled: best loss less than this share below the initial"},
+      {"kStillImproving", t::kStillImproving, "slow: still falling by this share over the last quarter"},
+      {"kOscillationFlipShare", t::kOscillationFlipShare, "oscillating: share of loss changes that flip sign"},
+      {"kConvergedLossShare", t::kConvergedLossShare, "converged: final loss at most this x the initial, or"},
+      {"kGoodAccuracy", t::kGoodAccuracy, "converged: train accuracy at least this"},
+      {"kSaturatedOutput", t::kSaturatedOutput, "saturated_output: mean top probability above this (mse)"},
+      {"kDeadUnits", t::kDeadUnits, "dead_units: share of dead units in a relu layer"},
+      {"kSaturatedUnits", t::kSaturatedUnits, "saturated_units: share of saturated sigmoid/tanh units"},
+      {"kVanishingRatio", t::kVanishingRatio, "vanishing_gradient: first/last layer gradient norm below"},
+      {"kTinyGradient", t::kTinyGradient, "vanishing_gradient: total gradient norm below"},
+      {"kUnstableLrFactor", t::kUnstableLrFactor, "lr_too_high: lr above this x 2(1+momentum)/sharpness"},
+      {"kCollapsedShare", t::kCollapsedShare, "collapsed: share of samples predicted as one class"},
+      {"kSaturatedDerivativeShare", t::kSaturatedDerivativeShare, "a unit saturates where phi' < this x max phi'"},
+      {"kSaturatedSampleShare", t::kSaturatedSampleShare, "...on at least this share of probe samples"},
+      {"kConfidentProbability", t::kConfidentProbability, "an output is confident above this probability"},
+  };
+  std::string text = "Verdict thresholds (src/diagnose/thresholds.h, docs/verdicts.md):\n";
+  for (const Row& r : rows) {
+    char line[160];
+    std::snprintf(line, sizeof line, "  %-26s %-7g %s\n", r.name, r.value, r.meaning);
+    text += line;
+  }
+  return text;
+}
+
+}  // namespace mlpscope

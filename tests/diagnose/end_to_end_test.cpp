@@ -1,0 +1,100 @@
+// The story of DESIGN.md in miniature, with real training on synthetic data: a relu
+// network with softmax + MSE and uniform[−1,1] weights (scaled up) stalls on a saturated
+// output; He init with cross-entropy converges; an lr far above 2/λmax diverges for that
+// reason; and scaling every weight of a bias-free relu network by c scales its logits by c^d.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "diagnose/diagnosis.h"
+#include "train/run.h"
+
+namespace mlpscope {
+namespace {
+
+OptionValues story(OptionValues changes) {
+  OptionValues o{{"data", "gaussians:n=400,classes=4,noise=0.5"},
+                 {"test", "none"},
+                 {"hidden", "64,64"},
+                 {"activation", "relu"},
+                 {"lr", "0.01"},
+                 {"batch", "32"},
+                 {"epochs", "20"},
+                 {"seed", "1"}};
+  for (const auto& [k, v] : changes) o[k] = v;
+  return o;
+}
+
+RunResult train_with(const OptionValues& options) {
+  const RunConfig config = parse_run_config(options);
+  return run_training(config, prepare_data(config));
+}
+
+TEST(Story, SaturatedSoftmaxWithMseStalls) {
+  const RunResult r = train_with(story({{"loss", "mse"}, {"init", "uniform:-1,1"}, {"init-scale", "2"}}));
+  EXPECT_EQ(r.verdict.verdict, "stalled") << r.verdict.explanation;
+  EXPECT_EQ(r.verdict.cause, "saturated_output") << r.verdict.explanation;
+  ASSERT_TRUE(r.summary.history.front().output.has_value());
+  EXPECT_GT(r.summary.history.front().output->mean_top_probability, 0.95);
+  // The theory sees the init far from He's scale and says so.
+  ASSERT_EQ(r.facts.theory.size(), 3u);
+  EXPECT_GT(r.facts.theory.back().he_ratio, 3.0);
+  EXPECT_NE(r.verdict.explanation.find("He init would give"), std::string::npos) << r.verdict.explanation;
+}
+
+TEST(Story, HeInitWithCrossEntropyConverges) {
+  const RunResult r = train_with(story({{"loss", "cross_entropy"}, {"init", "he_normal"}}));
+  EXPECT_TRUE(r.verdict.verdict == "converged" || r.verdict.verdict == "slow")
+      << r.verdict.verdict << ": " << r.verdict.explanation;
+  EXPECT_GE(r.summary.train_accuracy, 0.9);
+  EXPECT_TRUE(r.verdict.cause.empty() || r.verdict.cause == "budget");
+}
+
+TEST(Story, LrFarAboveTheStabilityBoundDiverges) {
+  OptionValues options = story({{"loss", "cross_entropy"}, {"init", "he_normal"}, {"batch", "full"}});
+  const RunConfig config = parse_run_config(options);
+  const PreparedData data = prepare_data(config);
+  const Diagnosis d = diagnose(config, data, DiagnoseConfig{});
+  ASSERT_TRUE(d.max_stable_lr.has_value());
+  EXPECT_EQ(d.prediction.verdict, "converged") << d.prediction.explanation;  // lr 0.01 is safe
+
+  options["lr"] = std::to_string(50 * *d.max_stable_lr);
+  const RunResult r = train_with(options);
+  EXPECT_EQ(r.verdict.verdict, "diverged") << r.verdict.explanation;
+  EXPECT_EQ(r.verdict.cause, "lr_too_high") << r.verdict.explanation;
+  // diagnose at that lr foresees it.
+  const Diagnosis at_huge_lr = diagnose(parse_run_config(options), data, DiagnoseConfig{});
+  EXPECT_EQ(at_huge_lr.prediction.verdict, "diverged");
+  EXPECT_EQ(at_huge_lr.prediction.cause, "lr_too_high");
+}
+
+// Positive homogeneity: with zero biases, scaling every weight of a d-layer relu network by
+// c scales its logits by exactly c^d.
+TEST(Story, LogitsOfABiasFreeReluNetworkScaleAsCToTheDepth) {
+  for (const char* hidden : {"64,64", "32,32,32"}) {
+    const RunConfig config = parse_run_config(story({{"hidden", hidden}, {"bias-init", "zeros"}}));
+    DiagnoseConfig options;
+    options.probe_samples = 200;
+    options.homogeneity = true;
+    options.scale_points = 5;
+    const Diagnosis d = diagnose(config, prepare_data(config), options);
+    ASSERT_TRUE(d.homogeneity.has_value());
+    const Homogeneity& h = *d.homogeneity;
+    EXPECT_EQ(h.depth, static_cast<int>(config.hidden.size()) + 1);
+    EXPECT_NEAR(h.output_exponent, h.depth, 0.05) << hidden;
+    for (const auto& p : h.points)
+      EXPECT_NEAR(p.output_std, h.points.front().output_std * std::pow(p.scale / h.points.front().scale, h.depth),
+                  1e-4 * p.output_std);
+  }
+}
+
+TEST(Story, LogLogSlope) {
+  EXPECT_NEAR(log_log_slope({1, 2, 4, 8}, {3, 24, 192, 1536}), 3.0, 1e-12);
+  // Non-positive and non-finite points are skipped.
+  EXPECT_NEAR(log_log_slope({1, 2, -1, 4}, {1, 4, 5, 16}), 2.0, 1e-12);
+  EXPECT_NEAR(log_log_slope({1, 2, 3, 4}, {1, 4, INFINITY, 16}), 2.0, 1e-12);
+  EXPECT_TRUE(std::isnan(log_log_slope({1}, {1})));
+}
+
+}  // namespace
+}  // namespace mlpscope

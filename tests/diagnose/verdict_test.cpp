@@ -1,0 +1,463 @@
+// Verdicts on histories built by hand (no training), each case on one side of one
+// threshold of diagnose/thresholds.h, and the predicted verdict at initialization.
+#include "diagnose/verdict.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "diagnose/thresholds.h"
+
+namespace mlpscope {
+namespace {
+
+namespace th = thresholds;
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// One record per epoch with the given training losses; summary fields as the trainer sets them.
+TrainSummary history(const std::vector<double>& losses, double accuracy = 0.5) {
+  TrainSummary s;
+  for (std::size_t i = 0; i < losses.size(); ++i) {
+    EpochRecord r;
+    r.epoch = static_cast<int>(i);
+    r.loss = losses[i];
+    s.history.push_back(r);
+  }
+  s.initial_loss = s.best_loss = losses.front();
+  for (double l : losses)
+    if (std::isfinite(l)) s.best_loss = std::min(s.best_loss, l);
+  s.final_loss = losses.back();
+  s.train_accuracy = accuracy;
+  s.epochs = static_cast<int>(losses.size()) - 1;
+  return s;
+}
+
+RunFacts facts(const char* activation = "relu", LossKind loss = LossKind::cross_entropy,
+               OutputKind output = OutputKind::softmax) {
+  RunFacts f;
+  f.arch = Architecture{{2, 8, 3}, Activation::parse(activation), Head::make(output, loss)};
+  f.init_name = "he_normal";
+  f.lr = 0.01;
+  return f;
+}
+
+// A hidden and an output layer of healthy probe statistics.
+std::vector<LayerStats> healthy_layers() {
+  LayerStats hidden, out;
+  hidden.preact_std = 1.0;
+  hidden.dead_fraction = 0.1;
+  hidden.grad_norm = 0.5;
+  hidden.update_ratio = 1e-3;
+  out.preact_std = 1.0;
+  out.grad_norm = 0.5;
+  out.update_ratio = 1e-3;
+  return {hidden, out};
+}
+
+OutputStats healthy_output() {
+  OutputStats o;
+  o.mean_top_probability = 0.5;
+  o.confident_fraction = 0.0;
+  o.majority_fraction = 0.4;
+  o.predicted_classes = 3;
+  o.logit_gradient = 1.0;
+  return o;
+}
+
+// A run whose loss hardly moved, probes healthy at initialization and at the end: the
+// stall cases below change one probe statistic each.
+TrainSummary stalled_run() {
+  TrainSummary s = history({1.0, 0.999, 0.998, 0.998});
+  for (EpochRecord* r : {&s.history.front(), &s.history.back()}) {
+    r->layers = healthy_layers();
+    r->output = healthy_output();
+  }
+  return s;
+}
+
+// --- diverged ---------------------------------------------------------------------------
+
+TEST(Verdict, NonFiniteFinalLossIsDiverged) {
+  const Verdict v = judge_run(history({1.0, 0.8, std::nan("")}), facts());
+  EXPECT_EQ(v.verdict, "diverged");
+  EXPECT_EQ(v.cause, "exploding");  // no sharpness known
+  EXPECT_FALSE(v.suggestions.empty());
+}
+
+TEST(Verdict, DivergedAtStepSaysWhere) {
+  TrainSummary s = history({1.0, 0.8, 0.7});
+  s.diverged_at_step = 17;
+  const Verdict v = judge_run(s, facts());
+  EXPECT_EQ(v.verdict, "diverged");
+  EXPECT_TRUE(contains(v.explanation, "step 17")) << v.explanation;
+}
+
+TEST(Verdict, LossRisingAboveTheFactorIsDiverged) {
+  ASSERT_DOUBLE_EQ(th::kDivergedLossFactor, 10.0);
+  const Verdict above = judge_run(history({1.0, 3.0, 10.1, 0.4}), facts());
+  EXPECT_EQ(above.verdict, "diverged");
+  EXPECT_TRUE(contains(above.explanation, "10.1")) << above.explanation;
+  const Verdict below = judge_run(history({1.0, 3.0, 9.9, 0.4}), facts());
+  EXPECT_NE(below.verdict, "diverged");
+  EXPECT_EQ(below.verdict, "converged");
+}
+
+// lr against the stability bound 2(1+μ)/λmax: sharpness 123 gives 2/123 = 0.0163.
+TEST(Verdict, DivergedCauseIsLrTooHighOnlyAboveTheBound) {
+  const TrainSummary s = history({1.0, 50.0, std::nan("")});
+  RunFacts f = facts();
+  f.sharpness_at_init = 123.0;
+  f.lr = 0.06;
+  Verdict v = judge_run(s, f);
+  EXPECT_EQ(v.verdict, "diverged");
+  EXPECT_EQ(v.cause, "lr_too_high");
+  EXPECT_TRUE(contains(v.explanation, "123")) << v.explanation;
+  EXPECT_TRUE(contains(v.explanation, "0.0163")) << v.explanation;
+  EXPECT_TRUE(contains(v.explanation, "3.69x")) << v.explanation;
+  EXPECT_FALSE(v.suggestions.empty());
+  EXPECT_TRUE(contains(v.suggestions.front(), "0.00813")) << v.suggestions.front();  // half the bound
+
+  f.lr = 0.016;  // just below 2/123
+  v = judge_run(s, f);
+  EXPECT_EQ(v.cause, "exploding");
+  EXPECT_FALSE(v.suggestions.empty());
+
+  f.lr = 0.0165;  // just above
+  EXPECT_EQ(judge_run(s, f).cause, "lr_too_high");
+
+  f.momentum = 0.9;  // the bound widens to 2·1.9/123 = 0.0309
+  f.lr = 0.03;
+  EXPECT_EQ(judge_run(s, f).cause, "exploding");
+  f.lr = 0.032;
+  EXPECT_EQ(judge_run(s, f).cause, "lr_too_high");
+
+  f.adaptive = true;  // adam: the bound does not apply
+  EXPECT_EQ(judge_run(s, f).cause, "exploding");
+}
+
+// --- stalled, slow, converged --------------------------------------------------------------
+
+TEST(Verdict, StalledBelowTheProgressShare) {
+  ASSERT_DOUBLE_EQ(th::kStalledProgress, 0.01);
+  // Both still fall by more than kStillImproving at the end; only the progress differs.
+  const Verdict below = judge_run(history({1.0, 1.01, 0.995}), facts());  // best 0.5% below
+  EXPECT_EQ(below.verdict, "stalled");
+  EXPECT_FALSE(below.suggestions.empty());
+  const Verdict above = judge_run(history({1.0, 1.01, 0.985}), facts());  // best 1.5% below
+  EXPECT_EQ(above.verdict, "slow");
+  EXPECT_EQ(above.cause, "budget");
+  EXPECT_FALSE(above.suggestions.empty());
+}
+
+TEST(Verdict, SlowWhileStillImprovingElseStalled) {
+  ASSERT_DOUBLE_EQ(th::kStillImproving, 0.01);
+  // Five records: the last quarter is the last epoch.
+  const Verdict improving = judge_run(history({1.0, 0.9, 0.8, 0.7, 0.7 * (1 - 0.011)}), facts());
+  EXPECT_EQ(improving.verdict, "slow");
+  EXPECT_TRUE(contains(improving.explanation, "1.1%")) << improving.explanation;
+  const Verdict flat = judge_run(history({1.0, 0.9, 0.8, 0.7, 0.7 * (1 - 0.009)}), facts());
+  EXPECT_EQ(flat.verdict, "stalled");
+  EXPECT_FALSE(flat.cause.empty());
+}
+
+TEST(Verdict, ConvergedNeedsAGoodFit) {
+  ASSERT_DOUBLE_EQ(th::kConvergedLossShare, 0.5);
+  ASSERT_DOUBLE_EQ(th::kGoodAccuracy, 0.9);
+  // By the loss: down to half of the initial loss, or just not.
+  Verdict v = judge_run(history({1.0, 0.7, 0.5}, 0.6), facts());
+  EXPECT_EQ(v.verdict, "converged");
+  EXPECT_TRUE(v.cause.empty());
+  EXPECT_TRUE(contains(v.explanation, "0.5")) << v.explanation;
+  EXPECT_EQ(judge_run(history({1.0, 0.7, 0.51}, 0.6), facts()).verdict, "slow");
+  // By the accuracy, the loss well above half.
+  EXPECT_EQ(judge_run(history({1.0, 0.8, 0.7}, 0.9), facts()).verdict, "converged");
+  EXPECT_EQ(judge_run(history({1.0, 0.8, 0.7}, 0.89), facts()).verdict, "slow");
+  // A good fit that stopped improving is converged, not stalled.
+  EXPECT_EQ(judge_run(history({1.0, 0.4, 0.4, 0.4, 0.4}), facts()).verdict, "converged");
+  // Without one, the same flat end is a stall.
+  EXPECT_EQ(judge_run(history({1.0, 0.6, 0.6, 0.6, 0.6}), facts()).verdict, "stalled");
+}
+
+// --- oscillating ----------------------------------------------------------------------------
+
+TEST(Verdict, AlternatingLossIsOscillating) {
+  RunFacts f = facts();
+  f.sharpness_at_init = 123.0;
+  const Verdict v = judge_run(history({1.0, 0.5, 0.7, 0.5, 0.7, 0.5, 0.7, 0.5, 0.7, 0.6}), f);
+  EXPECT_EQ(v.verdict, "oscillating");
+  EXPECT_EQ(v.cause, "lr_too_high");
+  EXPECT_TRUE(contains(v.explanation, "0.0163")) << v.explanation;
+  EXPECT_FALSE(v.suggestions.empty());
+}
+
+// 14 epochs + init: the window is the last 7 losses, 6 changes, 5 consecutive pairs of
+// changes. 3 flips of 5 is the share 0.6 (inclusive); 2 of 5 is below it.
+TEST(Verdict, OscillationNeedsTheFlipShare) {
+  ASSERT_DOUBLE_EQ(th::kOscillationFlipShare, 0.6);
+  const std::vector<double> start{1.0, 0.9, 0.8, 0.7, 0.65, 0.6, 0.55, 0.52};
+  auto with_window = [&](std::vector<double> window) {
+    std::vector<double> losses = start;
+    losses.insert(losses.end(), window.begin(), window.end());
+    return losses;
+  };
+  // changes + + + − + −: flips at the last three pairs
+  const auto three = with_window({0.5, 0.55, 0.6, 0.65, 0.55, 0.65, 0.6});
+  EXPECT_EQ(judge_run(history(three), facts()).verdict, "oscillating");
+  // changes + + + + − +: flips at the last two pairs
+  const auto two = with_window({0.5, 0.55, 0.6, 0.65, 0.7, 0.6, 0.65});
+  EXPECT_NE(judge_run(history(two), facts()).verdict, "oscillating");
+}
+
+TEST(Verdict, OscillationEndingNearItsBestIsNot) {
+  // Flipping all the way, but the last loss within kStillImproving of the best.
+  const double best = 0.5;
+  EXPECT_EQ(judge_run(history({1.0, best, 0.7, best, 0.7, best, 0.7, best, 0.7, best * 1.011}), facts()).verdict,
+            "oscillating");
+  EXPECT_NE(judge_run(history({1.0, best, 0.7, best, 0.7, best, 0.7, best, 0.7, best * 1.009}), facts()).verdict,
+            "oscillating");
+}
+
+// --- causes of a stall -----------------------------------------------------------------------
+
+TEST(StallCause, SaturatedOutputWithMseThroughSoftmax) {
+  ASSERT_DOUBLE_EQ(th::kSaturatedOutput, 0.95);
+  const RunFacts mse = facts("relu", LossKind::mse);
+  TrainSummary s = stalled_run();
+  s.history.front().output->mean_top_probability = 0.96;
+  s.history.front().output->confident_fraction = 0.8;
+  s.history.front().output->logit_gradient = 0.00123;
+  Verdict v = judge_run(s, mse);
+  EXPECT_EQ(v.verdict, "stalled");
+  EXPECT_EQ(v.cause, "saturated_output");
+  EXPECT_TRUE(contains(v.explanation, "0.9600")) << v.explanation;
+  EXPECT_TRUE(contains(v.explanation, "80%")) << v.explanation;
+  EXPECT_TRUE(contains(v.explanation, "0.00123")) << v.explanation;
+  EXPECT_FALSE(v.suggestions.empty());
+
+  s.history.front().output->mean_top_probability = 0.94;
+  EXPECT_NE(judge_run(s, mse).cause, "saturated_output");
+  // Cross-entropy's gradient p − y does not vanish: not the cause there.
+  s.history.front().output->mean_top_probability = 0.99;
+  EXPECT_NE(judge_run(s, facts("relu", LossKind::cross_entropy)).cause, "saturated_output");
+  // An identity output has nothing to saturate.
+  EXPECT_NE(judge_run(s, facts("relu", LossKind::mse, OutputKind::identity)).cause, "saturated_output");
+}
+
+TEST(StallCause, DeadUnitsAtTheShare) {
+  ASSERT_DOUBLE_EQ(th::kDeadUnits, 0.5);
+  TrainSummary s = stalled_run();
+  s.history.front().layers[0].dead_fraction = 0.5;
+  Verdict v = judge_run(s, facts());
+  EXPECT_EQ(v.cause, "dead_units");
+  EXPECT_TRUE(contains(v.explanation, "50%")) << v.explanation;
+  EXPECT_TRUE(contains(v.explanation, "layer-1")) << v.explanation;
+  EXPECT_TRUE(contains(v.explanation, "at initialization")) << v.explanation;
+  EXPECT_FALSE(v.suggestions.empty());
+
+  s.history.front().layers[0].dead_fraction = 0.49;
+  EXPECT_NE(judge_run(s, facts()).cause, "dead_units");
+  // Units that died during training count too.
+  s.history.back().layers[0].dead_fraction = 0.75;
+  v = judge_run(s, facts());
+  EXPECT_EQ(v.cause, "dead_units");
+  EXPECT_TRUE(contains(v.explanation, "at the end")) << v.explanation;
+}
+
+TEST(StallCause, SaturatedUnitsAtTheShare) {
+  ASSERT_DOUBLE_EQ(th::kSaturatedUnits, 0.5);
+  TrainSummary s = stalled_run();
+  for (EpochRecord* r : {&s.history.front(), &s.history.back()}) {
+    r->layers[0].dead_fraction.reset();
+    r->layers[0].saturated_fraction = 0.1;
+  }
+  s.history.front().layers[0].saturated_fraction = 0.5;
+  const Verdict v = judge_run(s, facts("tanh"));
+  EXPECT_EQ(v.cause, "saturated_units");
+  EXPECT_TRUE(contains(v.explanation, "50%")) << v.explanation;
+  EXPECT_TRUE(contains(v.explanation, "tanh")) << v.explanation;
+  EXPECT_FALSE(v.suggestions.empty());
+  s.history.front().layers[0].saturated_fraction = 0.49;
+  EXPECT_NE(judge_run(s, facts("tanh")).cause, "saturated_units");
+}
+
+TEST(StallCause, VanishingGradientByRatioOrTotal) {
+  ASSERT_DOUBLE_EQ(th::kVanishingRatio, 1e-3);
+  ASSERT_DOUBLE_EQ(th::kTinyGradient, 1e-7);
+  TrainSummary s = stalled_run();
+  auto& layers = s.history.front().layers;
+  layers[1].grad_norm = 2.0;
+  layers[0].grad_norm = 0.9e-3 * 2.0;
+  Verdict v = judge_run(s, facts());
+  EXPECT_EQ(v.cause, "vanishing_gradient");
+  EXPECT_TRUE(contains(v.explanation, "0.0018")) << v.explanation;
+  EXPECT_FALSE(v.suggestions.empty());
+  layers[0].grad_norm = 1.1e-3 * 2.0;
+  EXPECT_NE(judge_run(s, facts()).cause, "vanishing_gradient");
+  // Both layers alike, the total ‖g‖ = sqrt(2)·g on each side of kTinyGradient.
+  layers[0].grad_norm = layers[1].grad_norm = 0.6e-7;
+  EXPECT_EQ(judge_run(s, facts()).cause, "vanishing_gradient");
+  layers[0].grad_norm = layers[1].grad_norm = 0.8e-7;
+  EXPECT_NE(judge_run(s, facts()).cause, "vanishing_gradient");
+}
+
+TEST(StallCause, CollapsedAtTheShare) {
+  ASSERT_DOUBLE_EQ(th::kCollapsedShare, 0.95);
+  TrainSummary s = stalled_run();
+  s.history.back().output->majority_fraction = 0.95;
+  const Verdict v = judge_run(s, facts());
+  EXPECT_EQ(v.cause, "collapsed");
+  EXPECT_TRUE(contains(v.explanation, "95%")) << v.explanation;
+  EXPECT_FALSE(v.suggestions.empty());
+  bool checked = false;
+  for (const auto& c : v.checks) checked = checked || contains(c, "collapse");
+  EXPECT_TRUE(checked);
+  s.history.back().output->majority_fraction = 0.94;
+  const Verdict not_collapsed = judge_run(s, facts());
+  EXPECT_NE(not_collapsed.cause, "collapsed");
+  for (const auto& c : not_collapsed.checks) EXPECT_FALSE(contains(c, "collapse")) << c;
+}
+
+TEST(StallCause, LrTooLowWhenStepsAreTinyElsePlateau) {
+  TrainSummary s = stalled_run();
+  for (auto& l : s.history.back().layers) l.update_ratio = 0.9e-5;
+  Verdict v = judge_run(s, facts());
+  EXPECT_EQ(v.cause, "lr_too_low");
+  EXPECT_TRUE(contains(v.explanation, "9e-06")) << v.explanation;
+  EXPECT_FALSE(v.suggestions.empty());
+  s.history.back().layers[1].update_ratio = 2e-5;
+  v = judge_run(s, facts());
+  EXPECT_EQ(v.cause, "plateau");
+  EXPECT_TRUE(contains(v.explanation, "0.998")) << v.explanation;
+  EXPECT_FALSE(v.suggestions.empty());
+  // Without probes there is no evidence: a plateau.
+  EXPECT_EQ(judge_run(history({1.0, 0.999, 0.998, 0.998}), facts()).cause, "plateau");
+}
+
+// The evidence at initialization comes first: saturated output over dead units over
+// vanishing gradients over collapse.
+TEST(StallCause, OrderOfEvidence) {
+  TrainSummary s = stalled_run();
+  s.history.front().output->mean_top_probability = 0.99;
+  s.history.front().layers[0].dead_fraction = 0.9;
+  s.history.front().layers[0].grad_norm = 0.0;
+  s.history.back().output->majority_fraction = 1.0;
+  EXPECT_EQ(judge_run(s, facts("relu", LossKind::mse)).cause, "saturated_output");
+  EXPECT_EQ(judge_run(s, facts("relu", LossKind::cross_entropy)).cause, "dead_units");
+  s.history.front().layers[0].dead_fraction = 0.0;
+  EXPECT_EQ(judge_run(s, facts()).cause, "vanishing_gradient");
+  s.history.front().layers[0].grad_norm = 0.5;
+  EXPECT_EQ(judge_run(s, facts()).cause, "collapsed");
+}
+
+// The theory's sentence joins the explanation where the init is far from He's scale.
+TEST(StallCause, TheoryQuotedWhenFarFromHe) {
+  TrainSummary s = stalled_run();
+  s.history.front().layers[0].dead_fraction = 0.8;
+  s.history.front().layers[0].preact_std = 12.5;
+  RunFacts f = facts();
+  LayerPrediction far{0.0, 13.4, 2.18, 13.4 / 2.18}, near{0.0, 2.0, 2.18, 2.0 / 2.18};
+  f.theory = {far, near};
+  Verdict v = judge_run(s, f);
+  EXPECT_TRUE(contains(v.explanation, "Layer-1 pre-activations have std 12.5 (theory 13.4)")) << v.explanation;
+  EXPECT_TRUE(contains(v.explanation, "2.18")) << v.explanation;
+  f.theory = {near, near};
+  v = judge_run(s, f);
+  EXPECT_FALSE(contains(v.explanation, "theory")) << v.explanation;
+}
+
+// --- checks ----------------------------------------------------------------------------
+
+TEST(Verdict, CrossEntropyInitialLossAgainstLnK) {
+  // ln 3 = 1.0986
+  Verdict v = judge_run(history({1.1, 0.5, 0.3}), facts());
+  ASSERT_FALSE(v.checks.empty());
+  EXPECT_TRUE(contains(v.checks.front(), "ln(3) = 1.1")) << v.checks.front();
+  EXPECT_TRUE(contains(v.checks.front(), "as expected")) << v.checks.front();
+  v = judge_run(history({5.0, 1.0, 0.3}), facts());  // above 2 ln 3
+  EXPECT_TRUE(contains(v.checks.front(), "confidently wrong")) << v.checks.front();
+  // MSE through softmax: (K − 1)/K² for uniform predictions, 2/K for saturated wrong ones.
+  v = judge_run(history({0.3, 0.1, 0.05}), facts("relu", LossKind::mse));
+  ASSERT_FALSE(v.checks.empty());
+  EXPECT_TRUE(contains(v.checks.front(), "0.222")) << v.checks.front();
+  EXPECT_TRUE(contains(v.checks.front(), "0.667")) << v.checks.front();
+}
+
+TEST(Verdict, ZeroEpochsDoesNotCrash) {
+  // --epochs 0: the history holds the record at initialization alone.
+  const Verdict v = judge_run(history({1.0}), facts());
+  EXPECT_FALSE(v.verdict.empty());
+  EXPECT_NE(v.verdict, "diverged");
+}
+
+TEST(Verdict, WithinEpochRecordsAreNotEpochs) {
+  // A within-epoch spike above 10× does not count; only the epoch-end losses do.
+  TrainSummary s = history({1.0, 0.7, 0.4});
+  EpochRecord spike;
+  spike.loss = 50.0;
+  spike.within_epoch = true;
+  s.history.insert(s.history.begin() + 1, spike);
+  EXPECT_EQ(judge_run(s, facts()).verdict, "converged");
+}
+
+// --- predict_run -------------------------------------------------------------------------
+
+EpochRecord healthy_init() {
+  EpochRecord r;
+  r.loss = 1.1;
+  r.layers = healthy_layers();
+  r.layers[0].update_ratio.reset();
+  r.layers[1].update_ratio.reset();
+  r.output = healthy_output();
+  return r;
+}
+
+TEST(Predict, LrAboveTheBoundDiverges) {
+  RunFacts f = facts();
+  f.sharpness_at_init = 123.0;
+  f.lr = 0.05;
+  Verdict v = predict_run(healthy_init(), f);
+  EXPECT_EQ(v.verdict, "diverged");
+  EXPECT_EQ(v.cause, "lr_too_high");
+  EXPECT_TRUE(contains(v.explanation, "0.0163")) << v.explanation;
+  EXPECT_TRUE(contains(v.explanation, "123")) << v.explanation;
+  EXPECT_FALSE(v.suggestions.empty());
+  f.adaptive = true;
+  EXPECT_EQ(predict_run(healthy_init(), f).verdict, "converged");
+}
+
+TEST(Predict, SaturatedOutputStalls) {
+  EpochRecord init = healthy_init();
+  init.output->mean_top_probability = 0.99;
+  const Verdict v = predict_run(init, facts("relu", LossKind::mse));
+  EXPECT_EQ(v.verdict, "stalled");
+  EXPECT_EQ(v.cause, "saturated_output");
+  EXPECT_FALSE(v.suggestions.empty());
+  EXPECT_EQ(predict_run(init, facts("relu", LossKind::cross_entropy)).verdict, "converged");
+}
+
+TEST(Predict, DeadUnitsAndVanishingGradientsStall) {
+  EpochRecord init = healthy_init();
+  init.layers[0].dead_fraction = 0.6;
+  EXPECT_EQ(predict_run(init, facts()).cause, "dead_units");
+  init = healthy_init();
+  init.layers[0].grad_norm = 1e-6;
+  EXPECT_EQ(predict_run(init, facts()).cause, "vanishing_gradient");
+}
+
+TEST(Predict, HealthyConverges) {
+  RunFacts f = facts();
+  f.sharpness_at_init = 123.0;
+  f.lr = 0.01;
+  const Verdict v = predict_run(healthy_init(), f);
+  EXPECT_EQ(v.verdict, "converged");
+  EXPECT_TRUE(v.cause.empty());
+  EXPECT_TRUE(contains(v.explanation, "0.0163")) << v.explanation;
+  ASSERT_FALSE(v.checks.empty());
+  EXPECT_TRUE(contains(v.checks.front(), "as expected")) << v.checks.front();
+}
+
+}  // namespace
+}  // namespace mlpscope

@@ -1,0 +1,41 @@
+// docs/commands.md is the --help of every command: this test fails when an option is added
+// to a command without being documented there.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+
+namespace {
+
+std::string read(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string help_of(const std::string& command) {
+  const std::string line = std::string(MLPSCOPE_BINARY) + " " + command + " --help";
+  FILE* pipe = popen(line.c_str(), "r");
+  std::string out;
+  char buffer[4096];
+  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+  EXPECT_EQ(pclose(pipe), 0) << line;
+  return out;
+}
+
+TEST(CommandsDoc, ListsEveryOptionOfEveryCommand) {
+  const std::string doc = read(MLPSCOPE_SOURCE_DIR "/docs/commands.md");
+  for (const char* command : {"train", "diagnose", "eval", "export", "toy"}) {
+    const std::string help = help_of(command);
+    EXPECT_NE(doc.find("## mlpscope " + std::string(command)), std::string::npos) << command;
+    const std::regex option("--[a-z][a-z0-9-]*");
+    for (auto it = std::sregex_iterator(help.begin(), help.end(), option); it != std::sregex_iterator(); ++it)
+      EXPECT_NE(doc.find(it->str()), std::string::npos) << command << " " << it->str() << " is not in docs/commands.md";
+  }
+}
+
+}  // namespace
