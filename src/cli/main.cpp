@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   add(add_eval_command);
   add(add_export_command);
   add(add_toy_command);
+  add(add_sweep_command);
 
   try {
     app.parse(argc, argv);

@@ -24,6 +24,7 @@ std::string describe_thresholds() {
       {"kVanishingRatio", t::kVanishingRatio, "vanishing_gradient: first/last layer gradient norm below"},
       {"kTinyGradient", t::kTinyGradient, "vanishing_gradient: total gradient norm below"},
       {"kUnstableLrFactor", t::kUnstableLrFactor, "lr_too_high: lr above this x 2(1+momentum)/sharpness"},
+      {"kLowUpdateRatio", t::kLowUpdateRatio, "lr_too_low: every layer's update ratio below this"},
       {"kCollapsedShare", t::kCollapsedShare, "collapsed: share of samples predicted as one class"},
       {"kSaturatedDerivativeShare", t::kSaturatedDerivativeShare, "a unit saturates where phi' < this x max phi'"},
       {"kSaturatedSampleShare", t::kSaturatedSampleShare, "...on at least this share of probe samples"},

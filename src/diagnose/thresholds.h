@@ -48,6 +48,8 @@ inline constexpr double kTinyGradient = 1e-7;
 inline constexpr double kUnstableLrFactor = 1.0;
 // collapsed: at least this share of samples predicted as one class.
 inline constexpr double kCollapsedShare = 0.95;
+// lr_too_low: every layer's last update changed its weights by less than this share.
+inline constexpr double kLowUpdateRatio = 1e-5;
 // he_ratio beyond these bounds means the init is far from variance-preserving.
 inline constexpr double kHeRatioHigh = 3.0;
 inline constexpr double kHeRatioLow = 1.0 / 3.0;

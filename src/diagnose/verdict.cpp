@@ -96,7 +96,7 @@ std::optional<Evidence> gradient_evidence(const RunFacts& f, const EpochRecord& 
                   {"--init he_normal", "--activation relu", "--loss cross_entropy"}};
 }
 
-Evidence stall_evidence(const RunFacts& f, const TrainSummary& s) {
+Evidence stall_evidence(const RunFacts& f, const TrainSummary& s, const std::vector<double>& losses) {
   const EpochRecord& init = s.history.front();
   const EpochRecord& last = s.history.back();
   if (auto e = saturation_evidence(f, init)) return *e;
@@ -109,12 +109,31 @@ Evidence stall_evidence(const RunFacts& f, const TrainSummary& s) {
             {"--loss cross_entropy", "--init he_normal", "--lr " + num(f.lr * 10)}};
   double ratio = 0.0;
   for (const auto& l : last.layers) ratio = std::max(ratio, l.update_ratio.value_or(0.0));
-  if (!last.layers.empty() && ratio < 1e-5)
+  if (!last.layers.empty() && ratio < th::kLowUpdateRatio)
     return {"lr_too_low", "each step changes the weights by at most " + num(ratio) +
                               " of their norm (healthy training is near 1e-3).",
             {"--lr " + num(f.lr * 10), "--optimizer adam"}};
+  // Fell at every single epoch: the direction is right, the steps are too small.
+  const bool falling = losses.size() >= 3 &&
+                       std::adjacent_find(losses.begin(), losses.end(),
+                                          [](double a, double b) { return b >= a; }) == losses.end();
+  if (falling)
+    return {"lr_too_low", "the loss fell at every epoch, but too little to matter: the steps are too small for this "
+                          "init and loss.",
+            {"--lr " + num(f.lr * 10), "--optimizer adam"}};
   return {"plateau", "the loss stopped improving at " + num(s.best_loss) + " without the probes showing a cause.",
           {"--lr " + num(f.lr / 3), "--optimizer adam", "more hidden units"}};
+}
+
+// The loss of predicting 1/K for every class: the level a network reaches by learning nothing.
+double chance_loss(const RunFacts& f) {
+  const double K = static_cast<double>(f.arch.sizes.back());
+  switch (f.arch.head.loss) {
+    case LossKind::cross_entropy: return std::log(K);
+    case LossKind::bce: return -(std::log(1 / K) / K + (1 - 1 / K) * std::log(1 - 1 / K));
+    case LossKind::mse: return (K - 1) / (K * K);
+  }
+  return 0.0;
 }
 
 bool oscillates(const std::vector<double>& losses, double best) {
@@ -175,14 +194,17 @@ Verdict judge_run(const TrainSummary& s, const RunFacts& f) {
     v.explanation += theory_sentence(f, s.history.front());
     return v;
   }
-  const double progress = L0 > 0 ? (L0 - s.best_loss) / L0 : 0.0;
-  const bool good_fit = s.final_loss <= th::kConvergedLossShare * L0 || s.train_accuracy >= th::kGoodAccuracy;
+  // Progress is measured from the better of the initial loss and chance level (predicting
+  // 1/K for every class): falling from a huge initial loss to chance is no learning.
+  const double baseline = std::min(L0, chance_loss(f));
+  const double progress = baseline > 0 ? (baseline - s.best_loss) / baseline : 0.0;
+  const bool good_fit = s.final_loss <= th::kConvergedLossShare * baseline || s.train_accuracy >= th::kGoodAccuracy;
   if (oscillates(losses, s.best_loss)) {
     v.verdict = "oscillating";
     v.cause = "lr_too_high";
     v.explanation = "the loss flips up and down and ends at " + num(s.final_loss) + ", above its best " + num(s.best_loss) + ".";
     if (lr_bound) v.explanation += " The stability bound at initialization was lr < " + num(*lr_bound) + ".";
-    v.suggestions = {"--lr " + num(f.lr / 3)};
+    v.suggestions = {"--lr " + num(lr_bound && !f.adaptive ? std::min(f.lr / 3, *lr_bound / 2) : f.lr / 3)};
     return v;
   }
   const std::size_t n = losses.size();
@@ -191,11 +213,14 @@ Verdict judge_run(const TrainSummary& s, const RunFacts& f) {
   const double recent = n > back && losses[n - 1 - back] > 0
                             ? (losses[n - 1 - back] - losses.back()) / losses[n - 1 - back]
                             : 0.0;
-  if (progress < th::kStalledProgress || (!good_fit && recent <= th::kStillImproving)) {
-    Evidence e = stall_evidence(f, s);
+  const EpochRecord& last = s.history.back();
+  const bool collapsed = last.output && last.output->majority_fraction >= th::kCollapsedShare;
+  if (!good_fit && (progress < th::kStalledProgress || recent <= th::kStillImproving || collapsed)) {
+    Evidence e = stall_evidence(f, s, losses);
     v.verdict = "stalled";
     v.cause = e.cause;
-    v.explanation = "the loss went from " + num(L0) + " to " + num(s.final_loss) + " (best " + num(s.best_loss) + "): " + e.explanation;
+    v.explanation = "the loss went from " + num(L0) + " to " + num(s.final_loss) + " (best " + num(s.best_loss) +
+                    ", chance level " + num(chance_loss(f)) + "): " + e.explanation;
     v.suggestions = e.suggestions;
     return v;
   }
@@ -203,7 +228,8 @@ Verdict judge_run(const TrainSummary& s, const RunFacts& f) {
     v.verdict = "slow";
     v.cause = "budget";
     v.explanation = "the loss was still falling at the end (" + fmt("%.1f%%", 100 * recent) +
-                    " over the last epochs) and had not yet halved.";
+                    " over the last quarter of the epochs) and had not yet reached half of " + num(baseline) +
+                    " (the initial loss or chance level, whichever is lower).";
     v.suggestions = {"--epochs " + std::to_string(std::max(2 * s.epochs, 10)), "--lr " + num(f.lr * 3), "--optimizer adam"};
     return v;
   }

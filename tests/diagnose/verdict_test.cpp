@@ -461,3 +461,40 @@ TEST(Predict, HealthyConverges) {
 
 }  // namespace
 }  // namespace mlpscope
+
+namespace mlpscope {
+namespace {
+
+// Falling from a huge initial loss to chance level (ln K for cross-entropy) is no learning:
+// progress is measured from min(initial loss, chance level).
+TEST(VerdictBaseline, FallingToChanceLevelIsAStallNotConvergence) {
+  const double chance = std::log(3.0);  // facts() has 3 outputs
+  TrainSummary s = history({6e4, 2.0 * chance, chance * 1.0001, chance * 1.0001}, 1.0 / 3.0);
+  s.history.back().output = healthy_output();
+  s.history.back().output->majority_fraction = 1.0;
+  const Verdict v = judge_run(s, facts());
+  EXPECT_EQ(v.verdict, "stalled");
+  EXPECT_EQ(v.cause, "collapsed");
+  EXPECT_TRUE(contains(v.explanation, "chance level")) << v.explanation;
+  // The same drop ending well below chance level is convergence.
+  EXPECT_EQ(judge_run(history({6e4, 2.0, 0.4 * chance, 0.4 * chance}, 0.8), facts()).verdict, "converged");
+}
+
+// A good fit is convergence whatever the progress, e.g. a run started from trained weights.
+TEST(VerdictBaseline, GoodFitWinsOverSmallProgress) {
+  EXPECT_EQ(judge_run(history({0.2, 0.2, 0.2, 0.2}, 0.95), facts()).verdict, "converged");
+}
+
+// A loss that falls at every epoch but too little has small steps, not a plateau.
+TEST(StallCause, StrictlyFallingButTooLittleIsLrTooLow) {
+  const double chance = std::log(3.0);
+  TrainSummary s = history({chance, 0.999 * chance, 0.998 * chance, 0.9975 * chance, 0.997 * chance});
+  const Verdict v = judge_run(s, facts());
+  EXPECT_EQ(v.verdict, "stalled");
+  EXPECT_EQ(v.cause, "lr_too_low");
+  s.history[3].loss = 0.999 * chance;  // rose once: no longer strictly falling
+  EXPECT_EQ(judge_run(s, facts()).cause, "plateau");
+}
+
+}  // namespace
+}  // namespace mlpscope

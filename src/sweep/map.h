@@ -1,0 +1,54 @@
+// The convergence map of a sweep: for two axes, each cell the verdicts of its runs (over
+// seeds) and their median final loss; every further axis becomes a facet, one table per
+// combination of its values. Where one axis is lr, the theory's boundary beside it: the
+// largest stable learning rate 2/λmax, λmax the top Hessian eigenvalue of the loss at
+// initialization (median over the runs of each value of the other axis). Gradient descent
+// with lr above it is unstable at the start (see DESIGN.md, "The problem it exists for").
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sweep/grid.h"
+#include "sweep/store.h"
+
+namespace mlpscope {
+
+struct MapCell {
+  std::map<std::string, int> verdicts;  // verdict → runs
+  int runs = 0;                         // runs found; missing ones (other shards) excluded
+  int expected = 0;                     // runs in the grid
+  std::optional<double> median_final_loss;
+};
+
+struct MapFacet {
+  std::string label;                // "activation=relu loss=mse", empty without facets
+  std::vector<std::string> values;  // the facet axes' values: relu, mse
+  std::vector<std::vector<MapCell>> cells;         // [row value][column value]
+  std::vector<std::optional<double>> row_boundary;  // per row value when the columns are lr
+  std::vector<std::optional<double>> col_boundary;  // per column value when the rows are lr
+};
+
+struct ConvergenceMap {
+  std::string row_axis, col_axis;  // "" for a missing axis (fewer than two --vary)
+  std::vector<std::string> row_values, col_values;
+  std::vector<std::string> facet_axes;
+  std::vector<MapFacet> facets;
+};
+
+// `axes`: two axis names, or empty for the first two. Throws Error("option --axes: …")
+// for a name that is not a --vary.
+ConvergenceMap build_map(const GridSpec& spec, const std::vector<GridPoint>& points,
+                         const std::vector<RunRow>& rows, const std::vector<std::string>& axes);
+
+std::string map_to_text(const ConvergenceMap& map);
+// One line per cell: facet axes, row and column values, runs, expected, one count per
+// verdict, median_final_loss, max_stable_lr (2/λmax where one axis is lr, else empty).
+std::string map_to_csv(const ConvergenceMap& map);
+
+// converged → conv, slow → slow, stalled → stall, oscillating → osc, diverged → div.
+std::string short_verdict(const std::string& verdict);
+
+}  // namespace mlpscope

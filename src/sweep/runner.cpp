@@ -1,0 +1,141 @@
+#include "sweep/runner.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "core/error.h"
+#include "core/threads.h"
+#include "io/run_log.h"
+
+namespace mlpscope {
+
+namespace {
+
+// prepare_data depends on these four options alone.
+std::string data_key(const RunConfig& c) {
+  return nlohmann::json{c.data, c.test, c.limit, c.standardize}.dump();
+}
+
+struct Finished {
+  const GridPoint* point;
+  std::optional<RunRow> row;  // empty: failed
+  std::string error;
+};
+
+}  // namespace
+
+void DataCache::load(const std::vector<const GridPoint*>& points) {
+  for (const GridPoint* p : points) {
+    const std::string key = data_key(p->config);
+    if (!data_.contains(key)) data_.emplace(key, prepare_data(p->config));
+  }
+}
+
+const PreparedData& DataCache::get(const RunConfig& config) const {
+  return data_.at(data_key(config));
+}
+
+RunRow make_row(const GridPoint& point, const RunResult& result, double seconds, double target) {
+  const TrainSummary& s = result.summary;
+  RunRow row;
+  row.key = point.key;
+  row.grid_index = static_cast<long long>(point.index);
+  row.options = point.config.to_json();
+  row.verdict = result.verdict.verdict;
+  row.cause = result.verdict.cause;
+  row.initial_loss = s.initial_loss;
+  row.final_loss = s.final_loss;
+  row.best_loss = s.best_loss;
+  row.train_accuracy = s.train_accuracy;
+  row.test_accuracy = s.test_accuracy;
+  for (const auto& r : s.history)
+    if (!r.within_epoch && r.accuracy >= target) {
+      row.epochs_to_target = r.epoch;
+      break;
+    }
+  row.seconds = seconds;
+  if (!s.history.empty()) row.sharpness_init = s.history.front().sharpness;
+  row.summary = summary_to_json(s, result.verdict, row.options).dump();
+  return row;
+}
+
+SweepProgress run_points(const std::vector<const GridPoint*>& points, const DataCache& data,
+                         const RunnerConfig& config, const std::function<void(const RunRow&)>& write,
+                         const std::function<void(const SweepProgress&)>& progress) {
+  using Clock = std::chrono::steady_clock;
+  SweepProgress state;
+  state.total = points.size();
+  if (points.empty()) return state;
+  // Global thread counts (Eigen, OpenBLAS) are set once here; every run has threads = 1,
+  // so run_training's own set_threads(1) leaves them as they are.
+  set_threads(1);
+
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::mutex mutex;
+  std::condition_variable ready;
+  std::deque<Finished> finished;
+
+  auto worker = [&] {
+    while (!stop) {
+      const std::size_t i = next++;
+      if (i >= points.size()) return;
+      const GridPoint* p = points[i];
+      Finished f{p, std::nullopt, {}};
+      try {
+        const auto start = Clock::now();
+        const RunResult result = run_training(p->config, data.get(p->config), nullptr, config.watch);
+        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        f.row = make_row(*p, result, seconds, config.target);
+      } catch (const std::exception& e) {
+        f.error = e.what();
+      }
+      {
+        std::lock_guard lock(mutex);
+        finished.push_back(std::move(f));
+      }
+      ready.notify_one();
+    }
+  };
+
+  const int jobs = std::max(1, std::min<int>(config.jobs, static_cast<int>(points.size())));
+  std::vector<std::thread> threads;
+  const auto start = Clock::now();
+  for (int j = 0; j < jobs; ++j) threads.emplace_back(worker);
+
+  // The single writer: this thread. A write that fails (disk full) stops the workers and
+  // is rethrown once they have finished their runs in flight.
+  try {
+    while (state.done + state.failed < state.total) {
+      Finished f;
+      {
+        std::unique_lock lock(mutex);
+        ready.wait(lock, [&] { return !finished.empty(); });
+        f = std::move(finished.front());
+        finished.pop_front();
+      }
+      if (f.row) {
+        write(*f.row);
+        ++state.done;
+      } else {
+        ++state.failed;
+        state.failures.push_back("run " + std::to_string(f.point->index) + ": " + f.error);
+      }
+      state.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      progress(state);
+    }
+  } catch (...) {
+    stop = true;
+    for (auto& t : threads) t.join();
+    throw;
+  }
+  for (auto& t : threads) t.join();
+  return state;
+}
+
+}  // namespace mlpscope

@@ -1,0 +1,55 @@
+// The scheduler of a sweep: runs grid points on a pool of threads, one run per thread at a
+// time, each single-threaded, and hands every finished run to one writer.
+//
+// Dynamic scheduling: a worker takes the next point when it finishes one, so slow runs
+// (large nets, many epochs) do not hold back a static slice. The same shape serves a
+// cluster later: a rank plays a worker, rank 0 the queue and the writer.
+//
+// Data: each distinct (data, test, limit, standardize) is loaded once, before any run
+// starts (so a bad data spec fails at once), and shared read-only between runs.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sweep/grid.h"
+#include "sweep/store.h"
+#include "train/run.h"
+
+namespace mlpscope {
+
+class DataCache {
+ public:
+  // Loads the data of every point not yet loaded; errors name the option at fault.
+  void load(const std::vector<const GridPoint*>& points);
+  const PreparedData& get(const RunConfig& config) const;
+
+ private:
+  std::map<std::string, PreparedData> data_;
+};
+
+struct RunnerConfig {
+  int jobs = 1;
+  double target = 0.9;  // epochs_to_target: first epoch whose train accuracy reaches it
+  WatchConfig watch;    // default: probes on, λmax measured at initialization
+};
+
+struct SweepProgress {
+  std::size_t done = 0, failed = 0, total = 0;
+  double seconds = 0.0;               // wall time since the first run started
+  std::vector<std::string> failures;  // "index: message", in order of failure
+};
+
+// Runs `points`, calling `write` for each finished run and `progress` after each, both on
+// the calling thread (the single writer). A run that throws counts as failed and is not
+// written, so the next sweep retries it. Returns the final counts.
+SweepProgress run_points(const std::vector<const GridPoint*>& points, const DataCache& data,
+                         const RunnerConfig& config, const std::function<void(const RunRow&)>& write,
+                         const std::function<void(const SweepProgress&)>& progress);
+
+// The database row of one run.
+RunRow make_row(const GridPoint& point, const RunResult& result, double seconds, double target);
+
+}  // namespace mlpscope
