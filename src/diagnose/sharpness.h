@@ -6,22 +6,18 @@
 // stable iff lr < 2/λmax (heavy-ball momentum μ widens this to 2(1+μ)/λmax; Cohen et al.
 // 2021, "Gradient Descent on Neural Networks Typically Occurs at the Edge of Stability").
 //
-// Method: power iteration on Hessian-vector products, each taken as a central difference
-// of two gradients in float64 (Pearlmutter 1994 gives the exact product; the difference is
-// as good here and needs no second backward pass):
+// Method: Lanczos iteration on Hessian-vector products, each taken as a central
+// difference of two gradients in float64 (Pearlmutter 1994 gives the exact product; the
+// difference is as good here and needs no second backward pass):
 //   H v ≈ (∇L(θ + εv) − ∇L(θ − εv)) / (2ε),   ‖v‖ = 1,  ε = 1e-4·max(1, ‖θ‖/sqrt(P))
 // Truncation error is O(ε²·‖∇³L‖), round-off O(1e-16·‖∇L‖/ε): about 1e-7 relative on
 // smooth networks. For relu networks the loss is piecewise smooth and a difference that
-// straddles a kink adds an error of the order of the kink's jump times ε; in practice
-// λmax agrees with the top eigenvalue of a full finite-difference Hessian to 1e-4 relative
-// once the iteration has converged (tests/diagnose/sharpness_test.cpp measures ≤ 3e-7 on
-// tanh and relu networks, kinks straddled or not).
-// The iteration stops when the Rayleigh quotient changes by less than `tolerance`
-// relative; where the top two eigenvalues are close it stops short, from below (a
-// Rayleigh quotient never exceeds λmax): with the defaults, 100 and 1e-4, the tests
-// measure up to 8e-4 relative.
-// The dominant eigenvalue may be negative; then the iteration is rerun on H − λ₁I, whose
-// dominant eigenvalue gives the top of the spectrum.
+// straddles a kink adds an error of the order of the kink's jump times ε.
+// After k products the top Ritz value (the largest eigenvalue of Lanczos' k×k tridiagonal
+// matrix) approaches λmax from below, for any sign pattern of the spectrum; the iteration
+// stops when it changes by less than `tolerance` relative between two products.
+// tests/diagnose/sharpness_test.cpp measures the agreement with the top eigenvalue of a
+// full finite-difference Hessian and with the closed form of a linear model.
 #pragma once
 
 #include <cstdint>

@@ -255,8 +255,10 @@ std::vector<RunRow> ResultStore::rows() const {
 std::string ResultStore::integrity_check() const {
   Statement s(db_, "PRAGMA integrity_check");
   std::string result;
-  while (s.step()) result += result.empty() ? "" : "; ";
+  while (s.step()) {
+    result += result.empty() ? "" : "; ";
     result += s.text(0);
+  }
   return result;
 }
 

@@ -35,14 +35,14 @@ GridSpec spiral_spec() {
   return spec;
 }
 
-TEST(Vary, CommasSeparateValues) {
+TEST(SweepVary, CommasSeparateValues) {
   const Axis a = parse_vary("lr=0.01, 0.1");
   EXPECT_EQ(a.name, "lr");
   EXPECT_EQ(a.values, (Values{"0.01", "0.1"}));
   EXPECT_EQ(parse_vary("--init-scale=2").values, (Values{"2"}));
 }
 
-TEST(Vary, SemicolonListIsSplitOnSemicolonsAlone) {
+TEST(SweepVary, SemicolonListIsSplitOnSemicolonsAlone) {
   EXPECT_EQ(parse_vary("init=uniform:-1,1;he_normal").values, (Values{"uniform:-1,1", "he_normal"}));
   EXPECT_EQ(parse_vary("init=uniform:-1,1;").values, (Values{"uniform:-1,1"}));
   EXPECT_EQ(parse_vary("hidden=16,16;32").values, (Values{"16,16", "32"}));
@@ -53,7 +53,7 @@ TEST(Vary, SemicolonListIsSplitOnSemicolonsAlone) {
   EXPECT_NE(error_of([&] { expand_grid(spec); }).find("--vary init=uniform:-1"), std::string::npos);
 }
 
-TEST(Vary, LogRangeHasExactEndsAndEvenRatios) {
+TEST(SweepVary, LogRangeHasExactEndsAndEvenRatios) {
   const Axis a = parse_vary("lr=log:1e-4..1e-2:3");
   ASSERT_EQ(a.values.size(), 3u);
   EXPECT_EQ(parse_double(a.values[0], "lo"), 1e-4);
@@ -64,7 +64,7 @@ TEST(Vary, LogRangeHasExactEndsAndEvenRatios) {
   EXPECT_EQ(parse_double(b.values.back(), "hi"), 3e-5);
 }
 
-TEST(Vary, LinRangeIsEvenlySpaced) {
+TEST(SweepVary, LinRangeIsEvenlySpaced) {
   EXPECT_EQ(parse_vary("init-scale=lin:0..1:5").values, (Values{"0", "0.25", "0.5", "0.75", "1"}));
   EXPECT_EQ(parse_vary("init-scale=lin:0.1..0.7:1").values, (Values{"0.1"}));
   // Ranges mix with plain values in one list.
@@ -73,7 +73,7 @@ TEST(Vary, LinRangeIsEvenlySpaced) {
   EXPECT_EQ(parse_double(c.values.back(), "hi"), 0.7);
 }
 
-TEST(Vary, BadInputNamesTheVary) {
+TEST(SweepVary, BadInputNamesTheVary) {
   for (const char* text : {"", "lr", "=1", "lr=", "lr=1,,2", "init=uniform:-1,1;;he_normal"})
     EXPECT_NE(error_of([&] { parse_vary(text); }).find("option --vary"), std::string::npos) << text;
   EXPECT_NE(error_of([] { parse_vary("speed=1"); }).find("unknown option 'speed'"), std::string::npos);
@@ -85,7 +85,7 @@ TEST(Vary, BadInputNamesTheVary) {
   EXPECT_NE(error_of([] { parse_vary("seed=1,2"); }).find("--seeds"), std::string::npos);
 }
 
-TEST(Grid, IsTheProductWithSeedsInnermost) {
+TEST(SweepGrid, IsTheProductWithSeedsInnermost) {
   GridSpec spec = spiral_spec();
   spec.base["seed"] = "5";
   spec.axes = {parse_vary("lr=0.1,0.01"), parse_vary("init=uniform:-1,1;he_normal")};
@@ -107,7 +107,7 @@ TEST(Grid, IsTheProductWithSeedsInnermost) {
   EXPECT_EQ(keys.size(), points.size()) << "run keys must be unique";
 }
 
-TEST(Grid, RejectsBadSpecsNamingTheVary) {
+TEST(SweepGrid, RejectsBadSpecsNamingTheVary) {
   GridSpec spec = spiral_spec();
   spec.axes = {parse_vary("lr=0.1"), parse_vary("lr=0.2")};
   EXPECT_NE(error_of([&] { expand_grid(spec); }).find("--vary lr: given twice"), std::string::npos);
@@ -120,7 +120,7 @@ TEST(Grid, RejectsBadSpecsNamingTheVary) {
   EXPECT_NE(error_of([&] { expand_grid(spec); }).find("--seeds"), std::string::npos);
 }
 
-TEST(Grid, DefinitionRoundTrips) {
+TEST(SweepGrid, DefinitionRoundTrips) {
   GridSpec spec = spiral_spec();
   spec.axes = {parse_vary("lr=0.1,0.01"), parse_vary("activation=relu,tanh")};
   spec.seeds = 2;
@@ -134,14 +134,14 @@ TEST(Grid, DefinitionRoundTrips) {
   EXPECT_EQ(describe_grid_change(grid_definition(spec), grid_definition(other)), "--epochs");
 }
 
-TEST(Shard, ParsesKOfN) {
+TEST(SweepShard, ParsesKOfN) {
   EXPECT_EQ(parse_shard("2/4").index, 2);
   EXPECT_EQ(parse_shard("2/4").count, 4);
   for (const char* bad : {"3/2", "0/2", "1/0", "2", "a/b", "1/2/3", "-1/2"})
     EXPECT_NE(error_of([&] { parse_shard(bad); }).find("option --shard"), std::string::npos) << bad;
 }
 
-TEST(Map, CountsVerdictsTakesMediansAndDrawsTheBoundary) {
+TEST(SweepMap, CountsVerdictsTakesMediansAndDrawsTheBoundary) {
   GridSpec spec = spiral_spec();
   spec.axes = {parse_vary("init=uniform:-1,1;he_normal"), parse_vary("lr=0.1,1"), parse_vary("activation=relu,tanh")};
   spec.seeds = 3;

@@ -1,0 +1,261 @@
+// End-to-end tests of `mlpscope sweep` on small synthetic data: the database, its CSV and
+// the map; resume after a clean finish and after SIGKILL; another grid in the same DIR;
+// shards joined by --merge; bad input as one line and exit 2.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/run_command.h"
+#include "core/error.h"
+#include "sweep/store.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using mlpscope::ResultStore;
+using mlpscope::RunRow;
+using mlpscope::testing::CommandResult;
+using Args = std::vector<std::string>;
+
+// A fresh directory per test, removed afterwards.
+class SweepCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "mlpscope_sweep_XXXXXX").string();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+  fs::path dir_;
+};
+
+CommandResult sweep(const Args& args) {
+  Args argv{MLPSCOPE_BINARY, "sweep"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return mlpscope::testing::run_command(argv);
+}
+
+std::string describe(const CommandResult& r) {
+  return "command: " + r.command + "\nstatus: " + std::to_string(r.status) + "\nstdout: " + r.out +
+         "\nstderr: " + r.err;
+}
+
+// The small sweep of the docs: 2 lr × 2 init × 2 seeds.
+Args small(const std::string& out) {
+  return {"--data", "spiral:n=200", "--hidden", "16", "--epochs", "20", "--vary", "lr=0.001,0.1",
+          "--vary", "init=uniform:-1,1;he_normal", "--seeds", "2", "--jobs", "2", "--out", out};
+}
+
+// A bigger one, long enough to be killed in the middle: 6 × 3 × 6 = 108 runs.
+Args bigger(const std::string& out) {
+  return {"--data", "spiral:n=200", "--hidden", "16", "--epochs", "30", "--vary", "lr=log:1e-3..1:6",
+          "--vary", "init=uniform:-1,1;normal:0,0.1;he_normal", "--seeds", "6", "--jobs", "2",
+          "--out", out};
+}
+
+std::map<std::string, RunRow> rows_of(const std::string& dir) {
+  std::map<std::string, RunRow> rows;
+  for (auto& r : ResultStore(dir).rows()) rows[r.key] = std::move(r);
+  return rows;
+}
+
+// Everything about a run but its timing, which no two runs share.
+void expect_same_runs(const std::map<std::string, RunRow>& a, const std::map<std::string, RunRow>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (const auto& [key, x] : a) {
+    ASSERT_TRUE(b.contains(key)) << key;
+    const RunRow& y = b.at(key);
+    EXPECT_EQ(x.grid_index, y.grid_index) << key;
+    EXPECT_EQ(x.verdict, y.verdict) << key;
+    EXPECT_EQ(x.cause, y.cause) << key;
+    EXPECT_EQ(x.initial_loss, y.initial_loss) << key;
+    EXPECT_EQ(x.final_loss, y.final_loss) << key;
+    EXPECT_EQ(x.best_loss, y.best_loss) << key;
+    EXPECT_EQ(x.train_accuracy, y.train_accuracy) << key;
+    EXPECT_EQ(x.epochs_to_target, y.epochs_to_target) << key;
+    EXPECT_EQ(x.sharpness_init, y.sharpness_init) << key;
+  }
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const auto end = text.find('\n', start);
+    lines.push_back(text.substr(start, end - start));
+    start = end == std::string::npos ? text.size() : end + 1;
+  }
+  return lines;
+}
+
+TEST_F(SweepCli, SmallSweepWritesDatabaseCsvAndMap) {
+  const CommandResult r = sweep(small(path("out")));
+  ASSERT_EQ(r.status, 0) << describe(r);
+  EXPECT_NE(r.out.find("8 runs in the grid"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2/λmax"), std::string::npos) << r.out;
+  const auto rows = rows_of(path("out"));
+  ASSERT_EQ(rows.size(), 8u);
+  for (const auto& [key, row] : rows) {
+    EXPECT_TRUE(row.verdict == "converged" || row.verdict == "slow" || row.verdict == "stalled" ||
+                row.verdict == "oscillating" || row.verdict == "diverged")
+        << row.verdict;
+    EXPECT_TRUE(row.final_loss.has_value());
+    EXPECT_TRUE(row.sharpness_init.has_value());
+    EXPECT_EQ(row.options.at("hidden"), nlohmann::json::array({16}));
+    EXPECT_NE(row.summary.find("\"verdict\""), std::string::npos);
+  }
+  EXPECT_EQ(ResultStore(path("out")).integrity_check(), "ok");
+
+  const auto csv = lines_of(mlpscope::testing::detail::read_whole_file(path("out/results.csv")));
+  ASSERT_EQ(csv.size(), 9u);
+  for (const char* column : {"key", "grid_index", "data", "init_scale", "lr", "seed", "verdict", "cause",
+                             "initial_loss", "final_loss", "best_loss", "train_accuracy", "test_accuracy",
+                             "epochs_to_target", "seconds"})
+    EXPECT_NE(csv[0].find(column), std::string::npos) << column;
+
+  const auto map = lines_of(mlpscope::testing::detail::read_whole_file(path("out/map.csv")));
+  ASSERT_EQ(map.size(), 5u);  // header + 2 lr × 2 init
+  EXPECT_EQ(map[0], "lr,init,runs,expected,converged,slow,stalled,oscillating,diverged,median_final_loss,max_stable_lr");
+  EXPECT_TRUE(map[1].starts_with("0.001,\"uniform:-1,1\",2,2,")) << map[1];
+}
+
+TEST_F(SweepCli, RerunResumesAndChangesNothing) {
+  ASSERT_EQ(sweep(small(path("out"))).status, 0);
+  const auto before = rows_of(path("out"));
+  const std::string csv = mlpscope::testing::detail::read_whole_file(path("out/results.csv"));
+  const CommandResult again = sweep(small(path("out")));
+  ASSERT_EQ(again.status, 0) << describe(again);
+  EXPECT_NE(again.out.find("0 done now, 0 failed, 8 finished before"), std::string::npos) << again.out;
+  const auto after = rows_of(path("out"));
+  expect_same_runs(before, after);
+  for (const auto& [key, row] : before) EXPECT_EQ(row.seconds, after.at(key).seconds);  // not rerun
+  EXPECT_EQ(mlpscope::testing::detail::read_whole_file(path("out/results.csv")), csv);
+}
+
+TEST_F(SweepCli, KilledSweepResumesToTheSameResults) {
+  // Start, wait for a few finished runs, SIGKILL.
+  Args argv{MLPSCOPE_BINARY, "sweep"};
+  for (const auto& a : bigger(path("killed"))) argv.push_back(a);
+  std::vector<char*> cargs;
+  for (auto& a : argv) cargs.push_back(a.data());
+  cargs.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  ASSERT_EQ(::posix_spawn(&pid, cargs[0], &actions, nullptr, cargs.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  std::size_t seen = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (!fs::exists(path("killed/results.sqlite"))) continue;
+    try {  // the sweep may hold a lock while it creates the tables
+      seen = ResultStore(path("killed")).finished_keys().size();
+    } catch (const mlpscope::Error&) {
+      continue;
+    }
+    if (seen >= 3) break;
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the sweep finished before it could be killed (" << seen << " runs seen)";
+
+  const auto partial = rows_of(path("killed"));
+  EXPECT_GE(partial.size(), 3u);
+  EXPECT_LT(partial.size(), 108u);
+  EXPECT_EQ(ResultStore(path("killed")).integrity_check(), "ok");
+
+  const CommandResult resumed = sweep(bigger(path("killed")));
+  ASSERT_EQ(resumed.status, 0) << describe(resumed);
+  EXPECT_NE(resumed.out.find(std::to_string(partial.size()) + " finished before"), std::string::npos)
+      << resumed.out;
+  const CommandResult clean = sweep(bigger(path("clean")));
+  ASSERT_EQ(clean.status, 0) << describe(clean);
+  const auto killed_rows = rows_of(path("killed"));
+  ASSERT_EQ(killed_rows.size(), 108u);
+  for (const auto& [key, row] : partial) EXPECT_EQ(row.seconds, killed_rows.at(key).seconds) << "rerun: " << key;
+  expect_same_runs(killed_rows, rows_of(path("clean")));
+  EXPECT_EQ(mlpscope::testing::detail::read_whole_file(path("killed/map.csv")),
+            mlpscope::testing::detail::read_whole_file(path("clean/map.csv")));
+}
+
+TEST_F(SweepCli, AnotherGridInTheSameDirNeedsForce) {
+  ASSERT_EQ(sweep(small(path("out"))).status, 0);
+  Args other = small(path("out"));
+  other[5] = "10";  // --epochs 10
+  const CommandResult refused = sweep(other);
+  EXPECT_EQ(refused.status, 2) << describe(refused);
+  EXPECT_TRUE(refused.out.empty());
+  EXPECT_NE(refused.err.find("--epochs"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("--force"), std::string::npos) << refused.err;
+  EXPECT_EQ(rows_of(path("out")).size(), 8u);  // untouched
+
+  other.push_back("--force");
+  const CommandResult forced = sweep(other);
+  ASSERT_EQ(forced.status, 0) << describe(forced);
+  EXPECT_NE(forced.out.find("8 done now"), std::string::npos) << forced.out;
+  for (const auto& [key, row] : rows_of(path("out"))) EXPECT_EQ(row.options.at("epochs"), 10);
+}
+
+TEST_F(SweepCli, ShardsMergedEqualTheWholeSweep) {
+  for (const char* shard : {"1/2", "2/2"}) {
+    Args args = small(path(std::string("shard") + shard[0]));
+    args.insert(args.end(), {"--shard", shard});
+    const CommandResult r = sweep(args);
+    ASSERT_EQ(r.status, 0) << describe(r);
+    EXPECT_NE(r.out.find("4 in this shard"), std::string::npos) << r.out;
+  }
+  EXPECT_EQ(rows_of(path("shard1")).size(), 4u);
+  const CommandResult merged = sweep({"--merge", path("shard1"), path("shard2"), "--out", path("merged")});
+  ASSERT_EQ(merged.status, 0) << describe(merged);
+  ASSERT_EQ(sweep(small(path("whole"))).status, 0);
+  expect_same_runs(rows_of(path("merged")), rows_of(path("whole")));
+  EXPECT_EQ(mlpscope::testing::detail::read_whole_file(path("merged/map.csv")),
+            mlpscope::testing::detail::read_whole_file(path("whole/map.csv")));
+}
+
+TEST_F(SweepCli, BadInputIsOneLineAndExitTwo) {
+  std::FILE* file = std::fopen(path("file").c_str(), "w");
+  std::fclose(file);
+  const std::string out = path("out");
+  const std::vector<std::pair<Args, std::string>> cases = {
+      {{"--vary", "lr=", "--out", out}, "--vary lr="},
+      {{"--vary", "", "--out", out}, "--vary"},
+      {{"--vary", "speed=1,2", "--out", out}, "unknown option 'speed'"},
+      {{"--vary", "lr=log:1e-3..1e-1:0", "--out", out}, "N >= 1"},
+      {{"--vary", "lr=0.1", "--vary", "lr=0.2", "--out", out}, "given twice"},
+      {{"--vary", "lr=0.1,fast", "--out", out}, "--vary lr=fast"},
+      {{"--vary", "lr=0.1", "--shard", "3/2", "--out", out}, "--shard"},
+      {{"--vary", "lr=0.1", "--shard", "0/2", "--out", out}, "--shard"},
+      {{"--vary", "lr=0.1", "--out", path("file/sub")}, "--out"},
+      {{"--vary", "lr=0.1", "--out", out, "--axes", "lr,depth"}, "--axes"},
+      {{"--vary", "lr=0.1", "--jobs", "0", "--out", out}, "--jobs"},
+      {{"--merge", path("nothing"), "--out", out}, "--merge"},
+  };
+  for (const auto& [args, piece] : cases) {
+    Args full{"--data", "spiral:n=50", "--epochs", "1"};
+    full.insert(full.end(), args.begin(), args.end());
+    const CommandResult r = sweep(full);
+    EXPECT_EQ(r.status, 2) << describe(r);
+    EXPECT_TRUE(r.out.empty()) << describe(r);
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << describe(r);
+    EXPECT_NE(r.err.find(piece), std::string::npos) << piece << "\n" << describe(r);
+  }
+}
+
+}  // namespace
