@@ -1,7 +1,10 @@
 // mlpscope sweep: vary options over a grid, run every point on every core, store each run,
 // and print the convergence map. Also --merge DIR… to join sharded sweeps.
+#include "sweep/sweep.h"
+
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <thread>
@@ -10,7 +13,6 @@
 #include "cli/options.h"
 #include "core/error.h"
 #include "core/strings.h"
-#include "sweep/sweep.h"
 
 namespace mlpscope::cli {
 
@@ -25,8 +27,8 @@ void show_progress(const SweepProgress& p) {
   const std::size_t finished = p.done + p.failed;
   const double rate = p.seconds > 0 ? static_cast<double>(finished) / p.seconds : 0.0;
   const double left = rate > 0 ? static_cast<double>(p.total - finished) / rate : 0.0;
-  std::fprintf(stderr, "\r\033[K%zu/%zu runs, %zu failed, %.1f runs/s, %.0fs left", finished, p.total,
-               p.failed, rate, left);
+  std::fprintf(stderr, "\r\033[K%zu/%zu runs, %zu failed, %.1f runs/s, %.0fs left", finished,
+               p.total, p.failed, rate, left);
   if (finished == p.total) std::fprintf(stderr, "\r\033[K");
   std::fflush(stderr);
 }
@@ -34,10 +36,12 @@ void show_progress(const SweepProgress& p) {
 void print_outcome(const SweepOutcome& o, const std::string& out) {
   const SweepProgress& p = o.progress;
   const double rate = p.seconds > 0 ? static_cast<double>(p.done + p.failed) / p.seconds : 0.0;
-  std::printf("sweep    %zu runs in the grid, %zu in this shard: %zu done now, %zu failed, %zu finished "
-              "before; %.2fs, %.1f runs/s\n",
-              o.grid_size, o.in_shard, p.done, p.failed, o.skipped, p.seconds, rate);
-  std::printf("results  %s/results.sqlite, %s/results.csv, %s/map.csv\n\n", out.c_str(), out.c_str(), out.c_str());
+  std::printf(
+      "sweep    %zu runs in the grid, %zu in this shard: %zu done now, %zu failed, %zu finished "
+      "before; %.2fs, %.1f runs/s\n",
+      o.grid_size, o.in_shard, p.done, p.failed, o.skipped, p.seconds, rate);
+  std::printf("results  %s/results.sqlite, %s/results.csv, %s/map.csv\n\n", out.c_str(),
+              out.c_str(), out.c_str());
   std::printf("%s", map_to_text(o.map).c_str());
   for (const auto& f : p.failures) std::fprintf(stderr, "mlpscope: %s\n", f.c_str());
 }
@@ -53,7 +57,9 @@ int run(CommandOptions& options, const SweepArgs& args) {
   options.apply_config();
   const std::vector<std::string> axes = parse_axes(options.get("axes"));
   if (!args.merge.empty()) {
-    const SweepOutcome o = merge_sweeps(args.merge, options.get("out"), options.flag("force"), axes);
+    if (!args.vary.empty()) option_error("merge", "joins finished sweeps: it takes no --vary");
+    const SweepOutcome o =
+        merge_sweeps(args.merge, options.get("out"), options.flag("force"), axes);
     std::printf("merged   %zu directories into %s: %zu of %zu runs\n\n", args.merge.size(),
                 options.get("out").c_str(), o.skipped, o.grid_size);
     std::printf("%s", map_to_text(o.map).c_str());
@@ -62,12 +68,14 @@ int run(CommandOptions& options, const SweepArgs& args) {
   SweepOptions sweep;
   sweep.grid.base = options.run_values();
   if (options.get("threads") != "1")
-    option_error("threads", "each run of a sweep is single-threaded; use --jobs N for N runs at once");
+    option_error("threads",
+                 "each run of a sweep is single-threaded; use --jobs N for N runs at once");
   if (args.vary.empty() && !options.given("seeds"))
     option_error("vary", "give at least one --vary NAME=V1,V2,… or --seeds N");
   for (const auto& v : args.vary) sweep.grid.axes.push_back(parse_vary(v));
   const long long seeds = parse_integer(options.get("seeds"), "option --seeds");
-  if (seeds < 1 || seeds > 1000000) option_error("seeds", "must be in 1..1000000, got " + options.get("seeds"));
+  if (seeds < 1 || seeds > 1000000)
+    option_error("seeds", "must be in 1..1000000, got " + options.get("seeds"));
   sweep.grid.seeds = static_cast<int>(seeds);
   sweep.out = options.get("out");
   sweep.shard = parse_shard(options.get("shard"));
@@ -79,11 +87,18 @@ int run(CommandOptions& options, const SweepArgs& args) {
   if (j < 1 || j > 4096) option_error("jobs", "must be in 1..4096, got " + jobs);
   sweep.runner.jobs = static_cast<int>(j);
   sweep.runner.target = parse_double(options.get("target"), "option --target");
-  if (sweep.runner.target < 0 || sweep.runner.target > 1) option_error("target", "must be an accuracy in [0, 1]");
+  if (sweep.runner.target < 0 || sweep.runner.target > 1)
+    option_error("target", "must be an accuracy in [0, 1]");
 
   const bool terminal = ::isatty(STDERR_FILENO);
+  auto drawn = std::chrono::steady_clock::time_point{};
   const SweepOutcome o = run_sweep(sweep, [&](const SweepProgress& p) {
-    if (terminal) show_progress(p);
+    // Redrawn at most 10 times a second: small runs finish hundreds a second.
+    const auto now = std::chrono::steady_clock::now();
+    const bool last = p.done + p.failed == p.total;
+    if (!terminal || (!last && now - drawn < std::chrono::milliseconds(100))) return;
+    drawn = now;
+    show_progress(p);
   });
   print_outcome(o, sweep.out);
   return o.progress.failed > 0 ? 1 : 0;
@@ -93,7 +108,8 @@ int run(CommandOptions& options, const SweepArgs& args) {
 
 Action add_sweep_command(CLI::App& root) {
   CLI::App* command = root.add_subcommand(
-      "sweep", "Run a grid of trainings on every core, store each run, and print the convergence map.");
+      "sweep",
+      "Run a grid of trainings on every core, store each run, and print the convergence map.");
   auto options = std::make_shared<CommandOptions>(*command);
   auto args = std::make_shared<SweepArgs>();
   options->add_run_options();
@@ -107,13 +123,15 @@ Action add_sweep_command(CLI::App& root) {
   options->add("force", "false", "discard the results of another grid found in --out", true);
   options->add("target", "0.9", "train accuracy that epochs_to_target waits for");
   options->add("axes", "", "the map's two axes A,B [default: the first two --vary]");
-  command->add_option("--merge", args->merge, "join the results of these sweep directories into --out");
+  command->add_option("--merge", args->merge,
+                      "join the results of these sweep directories into --out");
   options->add_config_option();
   command->footer(
       "Examples:\n"
       "  mlpscope sweep --data spiral:n=200 --hidden 16 --epochs 20 --vary lr=0.001,0.1 \\\n"
       "      --vary 'init=uniform:-1,1;he_normal' --seeds 2 --out runs/spiral\n"
-      "  mlpscope sweep --limit 2000 --loss mse --vary lr=log:1e-4..1e-2:3 --vary activation=relu,sigmoid \\\n"
+      "  mlpscope sweep --limit 2000 --loss mse --vary lr=log:1e-4..1e-2:3 --vary "
+      "activation=relu,sigmoid \\\n"
       "      --out runs/fmnist --shard 1/4\n"
       "  mlpscope sweep --merge runs/a runs/b --out runs/all\n");
   return [options, args] { return run(*options, *args); };

@@ -28,10 +28,13 @@ inline constexpr double kStillImproving = 0.01;
 // oscillating: in the last epochs at least this share of consecutive loss changes flip
 // sign, and the last loss is above the best by more than kStillImproving.
 inline constexpr double kOscillationFlipShare = 0.6;
-// converged also needs the loss to have fallen to this share of the initial loss or the
-// train accuracy to be above kGoodAccuracy; otherwise a plateau is a stall.
+// converged also needs the loss to have fallen to this share of min(initial loss, chance
+// level) or the train accuracy to be above kGoodAccuracy; otherwise a plateau is a stall.
 inline constexpr double kConvergedLossShare = 0.5;
 inline constexpr double kGoodAccuracy = 0.9;
+// Learning at all: train accuracy at least this share of the way from chance (1/K) to 1;
+// below it a run is stalled however far its loss fell (e.g. to chance level).
+inline constexpr double kLearnedShare = 0.1;
 
 // --- causes ---------------------------------------------------------------------------
 // saturated_output: the mean top softmax probability at initialization exceeds this.

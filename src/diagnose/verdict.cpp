@@ -194,11 +194,15 @@ Verdict judge_run(const TrainSummary& s, const RunFacts& f) {
     v.explanation += theory_sentence(f, s.history.front());
     return v;
   }
-  // Progress is measured from the better of the initial loss and chance level (predicting
-  // 1/K for every class): falling from a huge initial loss to chance is no learning.
+  // A good fit is judged against the better of the initial loss and chance level
+  // (predicting 1/K for every class), and needs accuracy above chance: falling from a huge
+  // initial loss to chance level is no learning. Progress itself is measured from L0.
   const double baseline = std::min(L0, chance_loss(f));
-  const double progress = baseline > 0 ? (baseline - s.best_loss) / baseline : 0.0;
-  const bool good_fit = s.final_loss <= th::kConvergedLossShare * baseline || s.train_accuracy >= th::kGoodAccuracy;
+  const double progress = L0 > 0 ? (L0 - s.best_loss) / L0 : 0.0;
+  const double K = static_cast<double>(f.arch.sizes.back());
+  const double learned = (s.train_accuracy - 1 / K) / (1 - 1 / K);  // 0 at chance, 1 perfect
+  const bool good_fit = (s.final_loss <= th::kConvergedLossShare * baseline && learned >= th::kLearnedShare) ||
+                        s.train_accuracy >= th::kGoodAccuracy;
   if (oscillates(losses, s.best_loss)) {
     v.verdict = "oscillating";
     v.cause = "lr_too_high";
@@ -215,7 +219,8 @@ Verdict judge_run(const TrainSummary& s, const RunFacts& f) {
                             : 0.0;
   const EpochRecord& last = s.history.back();
   const bool collapsed = last.output && last.output->majority_fraction >= th::kCollapsedShare;
-  if (!good_fit && (progress < th::kStalledProgress || recent <= th::kStillImproving || collapsed)) {
+  if (!good_fit && (progress < th::kStalledProgress || learned < th::kLearnedShare ||
+                    recent <= th::kStillImproving || collapsed)) {
     Evidence e = stall_evidence(f, s, losses);
     v.verdict = "stalled";
     v.cause = e.cause;

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 #include "core/error.h"
@@ -16,6 +17,12 @@ std::string shortest(double value) {
   char buffer[64];
   const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
   return std::string(buffer, end);
+}
+
+std::string format_g12(double value) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.12g", value);
+  return buffer;
 }
 
 bool is_option(const std::string& name) {
@@ -49,12 +56,17 @@ std::vector<std::string> expand_range(const std::string& item, const std::string
   std::vector<std::string> values;
   for (long long i = 0; i < n; ++i) {
     double v = lo;
-    if (i == n - 1) v = hi;  // exact end, not lo·(hi/lo)^1 with rounding
+    if (i == n - 1)
+      v = hi;  // exact end, not lo·(hi/lo)^1 with rounding
     else if (i > 0) {
       const double t = static_cast<double>(i) / static_cast<double>(n - 1);
-      v = kind == "log" ? std::exp(std::log(lo) + t * (std::log(hi) - std::log(lo))) : lo + t * (hi - lo);
+      v = kind == "log" ? std::exp(std::log(lo) + t * (std::log(hi) - std::log(lo)))
+                        : lo + t * (hi - lo);
     }
     if (n == 1) v = lo;
+    // Inner points are computed, not given: 12 digits drop the rounding noise of exp/log
+    // (0.010000000000000004 → 0.01); the ends are printed exactly.
+    if (i > 0 && i < n - 1) v = parse_double(format_g12(v), what);
     values.push_back(shortest(v));
   }
   return values;
@@ -70,8 +82,10 @@ Axis parse_vary(const std::string& text) {
   if (axis.name.empty()) throw Error(what + ": the option name is empty");
   if (!is_option(axis.name))
     throw Error(what + ": unknown option '" + axis.name + "' (options: " + option_names() + ")");
-  if (axis.name == "seed") throw Error(what + ": use --seeds N (with --seed as the first seed) to vary the seed");
-  if (axis.name == "threads") throw Error(what + ": each run of a sweep is single-threaded; use --jobs");
+  if (axis.name == "seed")
+    throw Error(what + ": use --seeds N (with --seed as the first seed) to vary the seed");
+  if (axis.name == "threads")
+    throw Error(what + ": each run of a sweep is single-threaded; use --jobs");
   const std::string list = text.substr(eq + 1);
   if (trim(list).empty()) throw Error(what + ": no values after '='");
   // The ';' rule: a list holding ';' is split on ';' alone, and a trailing ';' ends it.
@@ -82,7 +96,8 @@ Axis parse_vary(const std::string& text) {
     const std::string item = trim(raw);
     if (item.empty()) throw Error(what + ": empty value in the list");
     if (item.starts_with("log:") || item.starts_with("lin:")) {
-      for (auto& v : expand_range(item, "option --vary " + axis.name)) axis.values.push_back(std::move(v));
+      for (auto& v : expand_range(item, "option --vary " + axis.name))
+        axis.values.push_back(std::move(v));
     } else {
       axis.values.push_back(item);
     }
@@ -92,10 +107,13 @@ Axis parse_vary(const std::string& text) {
 
 namespace {
 
-OptionValues point_values(const GridSpec& spec, const std::vector<std::size_t>& choice, int seed_offset) {
+OptionValues point_values(const GridSpec& spec, const std::vector<std::size_t>& choice,
+                          int seed_offset) {
   OptionValues values = spec.base;
-  for (std::size_t a = 0; a < spec.axes.size(); ++a) values[spec.axes[a].name] = spec.axes[a].values[choice[a]];
-  const long long first = parse_integer(spec.base.count("seed") ? spec.base.at("seed") : "0", "option --seed");
+  for (std::size_t a = 0; a < spec.axes.size(); ++a)
+    values[spec.axes[a].name] = spec.axes[a].values[choice[a]];
+  const long long first =
+      parse_integer(spec.base.count("seed") ? spec.base.at("seed") : "0", "option --seed");
   values["seed"] = std::to_string(first + seed_offset);
   values["threads"] = "1";
   return values;
@@ -109,17 +127,20 @@ std::string describe_choice(const GridSpec& spec, const std::vector<std::size_t>
 }
 
 void check_spec(const GridSpec& spec) {
-  if (spec.seeds < 1) throw Error("option --seeds: must be at least 1, got " + std::to_string(spec.seeds));
+  if (spec.seeds < 1)
+    throw Error("option --seeds: must be at least 1, got " + std::to_string(spec.seeds));
   std::set<std::string> names;
   for (const auto& axis : spec.axes) {
-    if (!names.insert(axis.name).second) throw Error("option --vary " + axis.name + ": given twice");
+    if (!names.insert(axis.name).second)
+      throw Error("option --vary " + axis.name + ": given twice");
     if (axis.values.empty()) throw Error("option --vary " + axis.name + ": no values");
   }
 }
 
 // A point failed to parse: name the --vary value that fails on its own over the base, or
 // else the combination (output=sigmoid with loss=cross_entropy).
-[[noreturn]] void blame(const GridSpec& spec, const std::vector<std::size_t>& choice, const Error& error) {
+[[noreturn]] void blame(const GridSpec& spec, const std::vector<std::size_t>& choice,
+                        const Error& error) {
   for (std::size_t a = 0; a < spec.axes.size(); ++a) {
     OptionValues v = spec.base;
     v[spec.axes[a].name] = spec.axes[a].values[choice[a]];
@@ -127,7 +148,8 @@ void check_spec(const GridSpec& spec) {
     try {
       (void)parse_run_config(v);
     } catch (const Error& e) {
-      throw Error("option --vary " + spec.axes[a].name + "=" + spec.axes[a].values[choice[a]] + ": " + e.what());
+      throw Error("option --vary " + spec.axes[a].name + "=" + spec.axes[a].values[choice[a]] +
+                  ": " + e.what());
     }
   }
   throw Error("option --vary (" + describe_choice(spec, choice) + "): " + error.what());
@@ -139,7 +161,8 @@ std::vector<GridPoint> expand_grid(const GridSpec& spec) {
   check_spec(spec);
   std::size_t total = static_cast<std::size_t>(spec.seeds);
   for (const auto& axis : spec.axes) {
-    if (total > 10000000 / axis.values.size()) throw Error("option --vary: the grid has more than 10 million runs");
+    if (total > 10000000 / axis.values.size())
+      throw Error("option --vary: the grid has more than 10 million runs");
     total *= axis.values.size();
   }
   std::vector<GridPoint> points;
@@ -179,10 +202,15 @@ nlohmann::json grid_definition(const GridSpec& spec) {
 
 std::string describe_grid_change(const nlohmann::json& before, const nlohmann::json& after) {
   std::string changes;
-  const auto note = [&](const std::string& what) { changes += (changes.empty() ? "" : ", ") + what; };
-  if (before.value("axes", nlohmann::json()) != after.value("axes", nlohmann::json())) note("the --vary axes");
-  if (before.value("seeds", nlohmann::json()) != after.value("seeds", nlohmann::json())) note("--seeds");
-  const nlohmann::json b = before.value("base", nlohmann::json::object()), a = after.value("base", nlohmann::json::object());
+  const auto note = [&](const std::string& what) {
+    changes += (changes.empty() ? "" : ", ") + what;
+  };
+  if (before.value("axes", nlohmann::json()) != after.value("axes", nlohmann::json()))
+    note("the --vary axes");
+  if (before.value("seeds", nlohmann::json()) != after.value("seeds", nlohmann::json()))
+    note("--seeds");
+  const nlohmann::json b = before.value("base", nlohmann::json::object()),
+                       a = after.value("base", nlohmann::json::object());
   for (const auto& [name, value] : a.items())
     if (!b.contains(name) || b.at(name) != value) note("--" + name);
   for (const auto& [name, value] : b.items())
@@ -194,7 +222,8 @@ GridSpec grid_from_definition(const nlohmann::json& d) {
   GridSpec spec;
   for (const auto& [name, value] : d.at("base").items()) spec.base[name] = value.get<std::string>();
   for (const auto& axis : d.at("axes"))
-    spec.axes.push_back({axis.at("name").get<std::string>(), axis.at("values").get<std::vector<std::string>>()});
+    spec.axes.push_back(
+        {axis.at("name").get<std::string>(), axis.at("values").get<std::vector<std::string>>()});
   spec.seeds = d.at("seeds").get<int>();
   // Varied options were left out of the base; any value of the axis stands in for parsing.
   for (const auto& axis : spec.axes) spec.base[axis.name] = axis.values.front();

@@ -10,10 +10,9 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "train/run_config.h"
 
@@ -36,10 +35,10 @@ struct GridSpec {
 };
 
 struct GridPoint {
-  std::size_t index = 0;             // position in the grid's order
-  std::vector<std::size_t> choice;   // per axis, the index of its value
+  std::size_t index = 0;            // position in the grid's order
+  std::vector<std::size_t> choice;  // per axis, the index of its value
   RunConfig config;
-  std::string key;                   // canonical JSON of config.to_json()
+  std::string key;  // canonical JSON of config.to_json()
 };
 
 // Checks the spec (duplicate or unknown axes, seeds) and every point with parse_run_config;

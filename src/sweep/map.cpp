@@ -46,8 +46,8 @@ std::size_t axis_index(const GridSpec& spec, const std::string& name) {
     if (spec.axes[a].name == name) return a;
   std::string names;
   for (const auto& axis : spec.axes) names += (names.empty() ? "" : ", ") + axis.name;
-  throw Error("option --axes: '" + name + "' is not a --vary of this sweep (axes: " +
-              (names.empty() ? "none" : names) + ")");
+  throw Error("option --axes: '" + name +
+              "' is not a --vary of this sweep (axes: " + (names.empty() ? "none" : names) + ")");
 }
 
 }  // namespace
@@ -93,7 +93,8 @@ ConvergenceMap build_map(const GridSpec& spec, const std::vector<GridPoint>& poi
     std::vector<double> losses, stable_lr_row, stable_lr_col;
   };
   const std::size_t R = map.row_values.size(), C = map.col_values.size();
-  std::vector<std::vector<std::vector<Gathered>>> gathered(facets, std::vector<std::vector<Gathered>>(R, std::vector<Gathered>(C)));
+  std::vector<std::vector<std::vector<Gathered>>> gathered(
+      facets, std::vector<std::vector<Gathered>>(R, std::vector<Gathered>(C)));
   for (std::size_t f = 0; f < facets; ++f) map.facets[f].cells.assign(R, std::vector<MapCell>(C));
   for (const auto& p : points) {
     std::size_t f = 0;
@@ -107,7 +108,8 @@ ConvergenceMap build_map(const GridSpec& spec, const std::vector<GridPoint>& poi
     ++cell.runs;
     ++cell.verdicts[run.verdict];
     gathered[f][r][c].losses.push_back(run.final_loss.value_or(NAN));
-    if (run.sharpness_init && *run.sharpness_init > 0) gathered[f][r][c].stable_lr_row.push_back(2.0 / *run.sharpness_init);
+    if (run.sharpness_init && *run.sharpness_init > 0)
+      gathered[f][r][c].stable_lr_row.push_back(2.0 / *run.sharpness_init);
   }
   for (std::size_t f = 0; f < facets; ++f) {
     MapFacet& facet = map.facets[f];
@@ -122,21 +124,24 @@ ConvergenceMap build_map(const GridSpec& spec, const std::vector<GridPoint>& poi
     for (std::size_t r = 0; r < R; ++r)
       for (std::size_t c = 0; c < C; ++c) {
         std::vector<double> finite;
-        for (double v : gathered[f][r][c].losses) finite.push_back(std::isnan(v) ? INFINITY : v);  // NaN: diverged
+        for (double v : gathered[f][r][c].losses)
+          finite.push_back(std::isnan(v) ? INFINITY : v);  // NaN: diverged
         facet.cells[r][c].median_final_loss = median(finite);
       }
     // λmax at initialization does not depend on lr: pool every lr of each other value.
     if (map.col_axis == "lr") {
       for (std::size_t r = 0; r < R; ++r) {
         std::vector<double> v;
-        for (std::size_t c = 0; c < C; ++c) for (double x : gathered[f][r][c].stable_lr_row) v.push_back(x);
+        for (std::size_t c = 0; c < C; ++c)
+          for (double x : gathered[f][r][c].stable_lr_row) v.push_back(x);
         facet.row_boundary.push_back(median(v));
       }
     }
     if (map.row_axis == "lr") {
       for (std::size_t c = 0; c < C; ++c) {
         std::vector<double> v;
-        for (std::size_t r = 0; r < R; ++r) for (double x : gathered[f][r][c].stable_lr_row) v.push_back(x);
+        for (std::size_t r = 0; r < R; ++r)
+          for (double x : gathered[f][r][c].stable_lr_row) v.push_back(x);
         facet.col_boundary.push_back(median(v));
       }
     }
@@ -155,14 +160,16 @@ std::string cell_text(const MapCell& cell) {
     const auto it = cell.verdicts.find(v);
     if (it != cell.verdicts.end() && it->second > count) best = v, count = it->second;
   }
-  std::string s = std::to_string(count) + "/" + std::to_string(cell.expected) + " " + short_verdict(best);
+  std::string s =
+      std::to_string(count) + "/" + std::to_string(cell.expected) + " " + short_verdict(best);
   return s + " " + number(cell.median_final_loss, false);
 }
 
 }  // namespace
 
 std::string map_to_text(const ConvergenceMap& map) {
-  const std::string corner = (map.row_axis.empty() ? "-" : map.row_axis) + " \\ " + (map.col_axis.empty() ? "-" : map.col_axis);
+  std::string corner = map.row_axis.empty() ? "-" : map.row_axis;
+  if (!map.col_axis.empty()) corner += " \\ " + map.col_axis;
   std::string out;
   for (const auto& facet : map.facets) {
     std::vector<std::vector<std::string>> table;
@@ -183,7 +190,8 @@ std::string map_to_text(const ConvergenceMap& map) {
     }
     std::vector<std::size_t> width(header.size(), 0);
     for (const auto& line : table)
-      for (std::size_t i = 0; i < line.size(); ++i) width[i] = std::max(width[i], shown_width(line[i]));
+      for (std::size_t i = 0; i < line.size(); ++i)
+        width[i] = std::max(width[i], shown_width(line[i]));
     if (!facet.label.empty()) out += "[" + facet.label + "]\n";
     for (const auto& line : table) {
       std::string text;
@@ -207,7 +215,8 @@ std::string map_to_csv(const ConvergenceMap& map) {
   };
   std::string out;
   for (const auto& a : map.facet_axes) out += a + ",";
-  out += (map.row_axis.empty() ? "row" : map.row_axis) + "," + (map.col_axis.empty() ? "column" : map.col_axis) + ",runs,expected";
+  out += (map.row_axis.empty() ? "row" : map.row_axis) + "," +
+         (map.col_axis.empty() ? "column" : map.col_axis) + ",runs,expected";
   for (const char* v : kVerdicts) out += std::string(",") + v;
   out += ",median_final_loss,max_stable_lr\n";
   for (const auto& facet : map.facets) {
@@ -216,7 +225,8 @@ std::string map_to_csv(const ConvergenceMap& map) {
         const MapCell& cell = facet.cells[r][c];
         std::string line;
         for (const auto& v : facet.values) line += field(v) + ",";
-        line += field(map.row_values[r]) + "," + field(map.col_values[c]) + "," + std::to_string(cell.runs) + "," + std::to_string(cell.expected);
+        line += field(map.row_values[r]) + "," + field(map.col_values[c]) + "," +
+                std::to_string(cell.runs) + "," + std::to_string(cell.expected);
         for (const char* v : kVerdicts) {
           const auto it = cell.verdicts.find(v);
           line += ',';
@@ -225,7 +235,8 @@ std::string map_to_csv(const ConvergenceMap& map) {
         std::optional<double> boundary;
         if (!facet.row_boundary.empty()) boundary = facet.row_boundary[r];
         if (!facet.col_boundary.empty()) boundary = facet.col_boundary[c];
-        out += line + "," + number(cell.median_final_loss, true) + "," + number(boundary, true) + "\n";
+        out +=
+            line + "," + number(cell.median_final_loss, true) + "," + number(boundary, true) + "\n";
       }
   }
   return out;

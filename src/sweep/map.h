@@ -24,9 +24,9 @@ struct MapCell {
 };
 
 struct MapFacet {
-  std::string label;                // "activation=relu loss=mse", empty without facets
-  std::vector<std::string> values;  // the facet axes' values: relu, mse
-  std::vector<std::vector<MapCell>> cells;         // [row value][column value]
+  std::string label;                        // "activation=relu loss=mse", empty without facets
+  std::vector<std::string> values;          // the facet axes' values: relu, mse
+  std::vector<std::vector<MapCell>> cells;  // [row value][column value]
   std::vector<std::optional<double>> row_boundary;  // per row value when the columns are lr
   std::vector<std::optional<double>> col_boundary;  // per column value when the rows are lr
 };

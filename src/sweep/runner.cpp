@@ -65,7 +65,8 @@ RunRow make_row(const GridPoint& point, const RunResult& result, double seconds,
 }
 
 SweepProgress run_points(const std::vector<const GridPoint*>& points, const DataCache& data,
-                         const RunnerConfig& config, const std::function<void(const RunRow&)>& write,
+                         const RunnerConfig& config,
+                         const std::function<void(const RunRow&)>& write,
                          const std::function<void(const SweepProgress&)>& progress) {
   using Clock = std::chrono::steady_clock;
   SweepProgress state;
@@ -89,7 +90,8 @@ SweepProgress run_points(const std::vector<const GridPoint*>& points, const Data
       Finished f{p, std::nullopt, {}};
       try {
         const auto start = Clock::now();
-        const RunResult result = run_training(p->config, data.get(p->config), nullptr, config.watch);
+        const RunResult result =
+            run_training(p->config, data.get(p->config), nullptr, config.watch);
         const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
         f.row = make_row(*p, result, seconds, config.target);
       } catch (const std::exception& e) {

@@ -46,7 +46,8 @@ struct SweepProgress {
 // the calling thread (the single writer). A run that throws counts as failed and is not
 // written, so the next sweep retries it. Returns the final counts.
 SweepProgress run_points(const std::vector<const GridPoint*>& points, const DataCache& data,
-                         const RunnerConfig& config, const std::function<void(const RunRow&)>& write,
+                         const RunnerConfig& config,
+                         const std::function<void(const RunRow&)>& write,
                          const std::function<void(const SweepProgress&)>& progress);
 
 // The database row of one run.

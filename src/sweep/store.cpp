@@ -14,11 +14,11 @@ namespace mlpscope {
 
 namespace {
 
-const char* const kResultColumns[] = {"verdict",        "cause",          "initial_loss",
-                                      "final_loss",     "best_loss",      "train_accuracy",
-                                      "test_accuracy",  "epochs_to_target", "seconds",
-                                      "sharpness_init", "summary"};
-const char* const kResultTypes[] = {"TEXT", "TEXT", "REAL", "REAL", "REAL", "REAL",
+const char* const kResultColumns[] = {
+    "verdict",   "cause",          "initial_loss",  "final_loss",
+    "best_loss", "train_accuracy", "test_accuracy", "epochs_to_target",
+    "seconds",   "sharpness_init", "summary"};
+const char* const kResultTypes[] = {"TEXT", "TEXT",    "REAL", "REAL", "REAL", "REAL",
                                     "REAL", "INTEGER", "REAL", "REAL", "TEXT"};
 
 // The SQL type of an option's column, from the JSON type of its canonical default.
@@ -47,15 +47,23 @@ class Statement {
   }
   void bind(int i, const std::optional<double>& v) {
     // NaN is not a number SQLite keeps (it would store NULL anyway): say so explicitly.
-    if (v && !std::isnan(*v)) sqlite3_bind_double(stmt_, i, *v);
-    else sqlite3_bind_null(stmt_, i);
+    if (v && !std::isnan(*v))
+      sqlite3_bind_double(stmt_, i, *v);
+    else
+      sqlite3_bind_null(stmt_, i);
   }
-  void bind(int i, const std::string& s) { sqlite3_bind_text(stmt_, i, s.c_str(), -1, SQLITE_TRANSIENT); }
+  void bind(int i, const std::string& s) {
+    sqlite3_bind_text(stmt_, i, s.c_str(), -1, SQLITE_TRANSIENT);
+  }
   void bind_json(int i, const nlohmann::json& v) {
-    if (v.is_null()) sqlite3_bind_null(stmt_, i);
-    else if (v.is_boolean()) sqlite3_bind_int64(stmt_, i, v.get<bool>() ? 1 : 0);
-    else if (v.is_number_integer()) sqlite3_bind_int64(stmt_, i, v.get<long long>());
-    else if (v.is_number()) bind(i, std::optional<double>(v.get<double>()));
+    if (v.is_null())
+      sqlite3_bind_null(stmt_, i);
+    else if (v.is_boolean())
+      sqlite3_bind_int64(stmt_, i, v.get<bool>() ? 1 : 0);
+    else if (v.is_number_integer())
+      sqlite3_bind_int64(stmt_, i, v.get<long long>());
+    else if (v.is_number())
+      bind(i, std::optional<double>(v.get<double>()));
     else if (v.is_array()) {  // hidden widths: "16,16", or "none" for a linear model
       std::string s;
       for (const auto& w : v) {
@@ -63,7 +71,8 @@ class Statement {
         s += w.dump();
       }
       bind(i, s.empty() ? std::string("none") : s);
-    } else bind(i, v.get<std::string>());
+    } else
+      bind(i, v.get<std::string>());
   }
   std::optional<double> real(int i) {
     if (sqlite3_column_type(stmt_, i) == SQLITE_NULL) return std::nullopt;
@@ -87,9 +96,7 @@ std::string csv_field(std::string s) {
 }
 
 // Column names are quoted: some options (limit) are SQL keywords.
-std::string quoted(const std::string& name) {
-  return '"' + name + '"';
-}
+std::string quoted(const std::string& name) { return '"' + name + '"'; }
 
 std::string shortest(double v) {
   char buffer[64];
@@ -112,7 +119,8 @@ ResultStore::ResultStore(const std::string& dir, const std::string& option)
   if (ec) option_error(option, "cannot create " + dir + ": " + ec.message());
   if (!std::filesystem::is_directory(dir)) option_error(option, dir + " is not a directory");
   if (::access(dir.c_str(), W_OK) != 0) option_error(option, "cannot write to " + dir);
-  if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+  if (sqlite3_open_v2(path_.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                       nullptr) != SQLITE_OK) {
     const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
@@ -137,9 +145,7 @@ ResultStore::ResultStore(const std::string& dir, const std::string& option)
   }
 }
 
-ResultStore::~ResultStore() {
-  sqlite3_close(db_);
-}
+ResultStore::~ResultStore() { sqlite3_close(db_); }
 
 void ResultStore::exec(const std::string& sql) const {
   char* message = nullptr;
@@ -202,12 +208,17 @@ void ResultStore::insert(const RunRow& row) {
   int i = 2;
   for (const auto& o : run_options()) s.bind_json(++i, row.options.value(o.name, nlohmann::json()));
   s.bind(++i, row.verdict);
-  if (row.cause.empty()) sqlite3_bind_null(s.get(), ++i);
-  else s.bind(++i, row.cause);
-  for (const auto& v : {row.initial_loss, row.final_loss, row.best_loss, row.train_accuracy, row.test_accuracy})
+  if (row.cause.empty())
+    sqlite3_bind_null(s.get(), ++i);
+  else
+    s.bind(++i, row.cause);
+  for (const auto& v :
+       {row.initial_loss, row.final_loss, row.best_loss, row.train_accuracy, row.test_accuracy})
     s.bind(++i, v);
-  if (row.epochs_to_target) sqlite3_bind_int64(s.get(), ++i, *row.epochs_to_target);
-  else sqlite3_bind_null(s.get(), ++i);
+  if (row.epochs_to_target)
+    sqlite3_bind_int64(s.get(), ++i, *row.epochs_to_target);
+  else
+    sqlite3_bind_null(s.get(), ++i);
   s.bind(++i, std::optional<double>(row.seconds));
   s.bind(++i, row.sharpness_init);
   s.bind(++i, row.summary);
@@ -242,7 +253,8 @@ std::vector<RunRow> ResultStore::rows() const {
     r.best_loss = s.real(6);
     r.train_accuracy = s.real(7);
     r.test_accuracy = s.real(8);
-    if (sqlite3_column_type(s.get(), 9) != SQLITE_NULL) r.epochs_to_target = sqlite3_column_int64(s.get(), 9);
+    if (sqlite3_column_type(s.get(), 9) != SQLITE_NULL)
+      r.epochs_to_target = sqlite3_column_int64(s.get(), 9);
     r.seconds = s.real(10).value_or(0.0);
     r.sharpness_init = s.real(11);
     r.summary = s.text(12);
@@ -279,10 +291,16 @@ std::string ResultStore::to_csv() const {
       if (!first) line += ',';
       first = false;
       switch (sqlite3_column_type(s.get(), c)) {
-        case SQLITE_NULL: break;
-        case SQLITE_INTEGER: line += std::to_string(sqlite3_column_int64(s.get(), c)); break;
-        case SQLITE_FLOAT: line += shortest(sqlite3_column_double(s.get(), c)); break;
-        default: line += csv_field(s.text(c));
+        case SQLITE_NULL:
+          break;
+        case SQLITE_INTEGER:
+          line += std::to_string(sqlite3_column_int64(s.get(), c));
+          break;
+        case SQLITE_FLOAT:
+          line += shortest(sqlite3_column_double(s.get(), c));
+          break;
+        default:
+          line += csv_field(s.text(c));
       }
     }
     csv += line + "\n";

@@ -11,12 +11,11 @@
 // the database undamaged; SQLite's recovery replays or drops the unfinished transaction.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 struct sqlite3;
 
@@ -50,10 +49,10 @@ class ResultStore {
   void claim_grid(const std::string& definition, bool force);
 
   std::set<std::string> finished_keys() const;
-  void insert(const RunRow& row);  // one transaction; a row already there is kept
+  void insert(const RunRow& row);                    // one transaction; a row already there is kept
   void insert_all(const std::vector<RunRow>& rows);  // one transaction for all (merges)
-  std::vector<RunRow> rows() const;  // ordered by grid_index
-  std::string integrity_check() const;  // "ok" when the database is undamaged
+  std::vector<RunRow> rows() const;                  // ordered by grid_index
+  std::string integrity_check() const;               // "ok" when the database is undamaged
   // Every column but summary, a header line first, ordered by grid_index (RFC 4180 quoting).
   std::string to_csv() const;
 

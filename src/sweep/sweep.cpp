@@ -11,9 +11,11 @@ namespace mlpscope {
 Shard parse_shard(const std::string& text) {
   const auto parts = split(text, '/');
   if (parts.size() != 2) option_error("shard", "expected K/N, got '" + text + "'");
-  const long long k = parse_integer(parts[0], "option --shard"), n = parse_integer(parts[1], "option --shard");
+  const long long k = parse_integer(parts[0], "option --shard"),
+                  n = parse_integer(parts[1], "option --shard");
   if (n < 1) option_error("shard", "N must be at least 1, got '" + text + "'");
-  if (k < 1 || k > n) option_error("shard", "K must be in 1.." + std::to_string(n) + ", got '" + text + "'");
+  if (k < 1 || k > n)
+    option_error("shard", "K must be in 1.." + std::to_string(n) + ", got '" + text + "'");
   return {static_cast<int>(k), static_cast<int>(n)};
 }
 
@@ -52,15 +54,19 @@ SweepOutcome run_sweep(const SweepOptions& options,
   const std::set<std::string> finished = store.finished_keys();
   std::vector<const GridPoint*> todo;
   for (const auto& p : points) {
-    if (p.index % static_cast<std::size_t>(options.shard.count) != static_cast<std::size_t>(options.shard.index - 1))
+    if (p.index % static_cast<std::size_t>(options.shard.count) !=
+        static_cast<std::size_t>(options.shard.index - 1))
       continue;
     ++outcome.in_shard;
-    if (finished.contains(p.key)) ++outcome.skipped;
-    else todo.push_back(&p);
+    if (finished.contains(p.key))
+      ++outcome.skipped;
+    else
+      todo.push_back(&p);
   }
   DataCache data;
   data.load(todo);
-  outcome.progress = run_points(todo, data, options.runner, [&](const RunRow& row) { store.insert(row); }, progress);
+  outcome.progress = run_points(
+      todo, data, options.runner, [&](const RunRow& row) { store.insert(row); }, progress);
   outcome.map = export_results(store, options.grid, points, options.out, options.axes);
   return outcome;
 }
@@ -77,7 +83,8 @@ SweepOutcome merge_sweeps(const std::vector<std::string>& dirs, const std::strin
     const ResultStore input(dir, "merge");
     const auto g = input.grid();
     if (!g) option_error("merge", dir + " holds no sweep");
-    if (grid && *g != *grid) option_error("merge", dir + " holds another grid than " + dirs.front());
+    if (grid && *g != *grid)
+      option_error("merge", dir + " holds another grid than " + dirs.front());
     grid = g;
     for (auto& r : input.rows()) rows.push_back(std::move(r));
   }

@@ -25,8 +25,8 @@ struct SweepOptions {
   GridSpec grid;
   std::string out;
   Shard shard;
-  bool force = false;              // replace another grid's results in `out`
-  std::vector<std::string> axes;   // the map's two axes; empty: the first two --vary
+  bool force = false;             // replace another grid's results in `out`
+  std::vector<std::string> axes;  // the map's two axes; empty: the first two --vary
   RunnerConfig runner;
 };
 

@@ -498,3 +498,18 @@ TEST(StallCause, StrictlyFallingButTooLittleIsLrTooLow) {
 
 }  // namespace
 }  // namespace mlpscope
+
+namespace mlpscope {
+namespace {
+
+// kLearnedShare: a loss that halves while accuracy stays near chance (1/K) is no learning.
+TEST(VerdictBaseline, AccuracyMustLeaveChanceLevel) {
+  const double chance_accuracy = 1.0 / 3.0;  // facts() has 3 classes
+  auto accuracy_at = [&](double share) { return chance_accuracy + share * (1 - chance_accuracy); };
+  const std::vector<double> losses{1.0, 0.5, 0.45, 0.44};
+  EXPECT_EQ(judge_run(history(losses, accuracy_at(0.9 * thresholds::kLearnedShare)), facts()).verdict, "stalled");
+  EXPECT_EQ(judge_run(history(losses, accuracy_at(1.1 * thresholds::kLearnedShare)), facts()).verdict, "converged");
+}
+
+}  // namespace
+}  // namespace mlpscope

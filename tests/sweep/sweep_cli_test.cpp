@@ -15,8 +15,8 @@
 #include <thread>
 #include <vector>
 
-#include "support/run_command.h"
 #include "core/error.h"
+#include "support/run_command.h"
 #include "sweep/store.h"
 
 namespace {
@@ -54,15 +54,26 @@ std::string describe(const CommandResult& r) {
 
 // The small sweep of the docs: 2 lr × 2 init × 2 seeds.
 Args small(const std::string& out) {
-  return {"--data", "spiral:n=200", "--hidden", "16", "--epochs", "20", "--vary", "lr=0.001,0.1",
-          "--vary", "init=uniform:-1,1;he_normal", "--seeds", "2", "--jobs", "2", "--out", out};
+  return {"--data",   "spiral:n=200",
+          "--hidden", "16",
+          "--epochs", "20",
+          "--vary",   "lr=0.001,0.1",
+          "--vary",   "init=uniform:-1,1;he_normal",
+          "--seeds",  "2",
+          "--jobs",   "2",
+          "--out",    out};
 }
 
 // A bigger one, long enough to be killed in the middle: 6 × 3 × 6 = 108 runs.
 Args bigger(const std::string& out) {
-  return {"--data", "spiral:n=200", "--hidden", "16", "--epochs", "30", "--vary", "lr=log:1e-3..1:6",
-          "--vary", "init=uniform:-1,1;normal:0,0.1;he_normal", "--seeds", "6", "--jobs", "2",
-          "--out", out};
+  return {"--data",   "spiral:n=200",
+          "--hidden", "16",
+          "--epochs", "30",
+          "--vary",   "lr=log:1e-3..1:6",
+          "--vary",   "init=uniform:-1,1;normal:0,0.1;he_normal",
+          "--seeds",  "6",
+          "--jobs",   "2",
+          "--out",    out};
 }
 
 std::map<std::string, RunRow> rows_of(const std::string& dir) {
@@ -72,7 +83,8 @@ std::map<std::string, RunRow> rows_of(const std::string& dir) {
 }
 
 // Everything about a run but its timing, which no two runs share.
-void expect_same_runs(const std::map<std::string, RunRow>& a, const std::map<std::string, RunRow>& b) {
+void expect_same_runs(const std::map<std::string, RunRow>& a,
+                      const std::map<std::string, RunRow>& b) {
   ASSERT_EQ(a.size(), b.size());
   for (const auto& [key, x] : a) {
     ASSERT_TRUE(b.contains(key)) << key;
@@ -120,14 +132,16 @@ TEST_F(SweepCli, SmallSweepWritesDatabaseCsvAndMap) {
 
   const auto csv = lines_of(mlpscope::testing::detail::read_whole_file(path("out/results.csv")));
   ASSERT_EQ(csv.size(), 9u);
-  for (const char* column : {"key", "grid_index", "data", "init_scale", "lr", "seed", "verdict", "cause",
-                             "initial_loss", "final_loss", "best_loss", "train_accuracy", "test_accuracy",
-                             "epochs_to_target", "seconds"})
+  for (const char* column : {"key", "grid_index", "data", "init_scale", "lr", "seed", "verdict",
+                             "cause", "initial_loss", "final_loss", "best_loss", "train_accuracy",
+                             "test_accuracy", "epochs_to_target", "seconds"})
     EXPECT_NE(csv[0].find(column), std::string::npos) << column;
 
   const auto map = lines_of(mlpscope::testing::detail::read_whole_file(path("out/map.csv")));
   ASSERT_EQ(map.size(), 5u);  // header + 2 lr × 2 init
-  EXPECT_EQ(map[0], "lr,init,runs,expected,converged,slow,stalled,oscillating,diverged,median_final_loss,max_stable_lr");
+  EXPECT_EQ(map[0],
+            "lr,init,runs,expected,converged,slow,stalled,oscillating,diverged,median_final_loss,"
+            "max_stable_lr");
   EXPECT_TRUE(map[1].starts_with("0.001,\"uniform:-1,1\",2,2,")) << map[1];
 }
 
@@ -137,7 +151,8 @@ TEST_F(SweepCli, RerunResumesAndChangesNothing) {
   const std::string csv = mlpscope::testing::detail::read_whole_file(path("out/results.csv"));
   const CommandResult again = sweep(small(path("out")));
   ASSERT_EQ(again.status, 0) << describe(again);
-  EXPECT_NE(again.out.find("0 done now, 0 failed, 8 finished before"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("0 done now, 0 failed, 8 finished before"), std::string::npos)
+      << again.out;
   const auto after = rows_of(path("out"));
   expect_same_runs(before, after);
   for (const auto& [key, row] : before) EXPECT_EQ(row.seconds, after.at(key).seconds);  // not rerun
@@ -173,7 +188,8 @@ TEST_F(SweepCli, KilledSweepResumesToTheSameResults) {
   ::kill(pid, SIGKILL);
   int status = 0;
   ::waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "the sweep finished before it could be killed (" << seen << " runs seen)";
+  ASSERT_TRUE(WIFSIGNALED(status))
+      << "the sweep finished before it could be killed (" << seen << " runs seen)";
 
   const auto partial = rows_of(path("killed"));
   EXPECT_GE(partial.size(), 3u);
@@ -182,13 +198,15 @@ TEST_F(SweepCli, KilledSweepResumesToTheSameResults) {
 
   const CommandResult resumed = sweep(bigger(path("killed")));
   ASSERT_EQ(resumed.status, 0) << describe(resumed);
-  EXPECT_NE(resumed.out.find(std::to_string(partial.size()) + " finished before"), std::string::npos)
+  EXPECT_NE(resumed.out.find(std::to_string(partial.size()) + " finished before"),
+            std::string::npos)
       << resumed.out;
   const CommandResult clean = sweep(bigger(path("clean")));
   ASSERT_EQ(clean.status, 0) << describe(clean);
   const auto killed_rows = rows_of(path("killed"));
   ASSERT_EQ(killed_rows.size(), 108u);
-  for (const auto& [key, row] : partial) EXPECT_EQ(row.seconds, killed_rows.at(key).seconds) << "rerun: " << key;
+  for (const auto& [key, row] : partial)
+    EXPECT_EQ(row.seconds, killed_rows.at(key).seconds) << "rerun: " << key;
   expect_same_runs(killed_rows, rows_of(path("clean")));
   EXPECT_EQ(mlpscope::testing::detail::read_whole_file(path("killed/map.csv")),
             mlpscope::testing::detail::read_whole_file(path("clean/map.csv")));
@@ -221,7 +239,8 @@ TEST_F(SweepCli, ShardsMergedEqualTheWholeSweep) {
     EXPECT_NE(r.out.find("4 in this shard"), std::string::npos) << r.out;
   }
   EXPECT_EQ(rows_of(path("shard1")).size(), 4u);
-  const CommandResult merged = sweep({"--merge", path("shard1"), path("shard2"), "--out", path("merged")});
+  const CommandResult merged =
+      sweep({"--merge", path("shard1"), path("shard2"), "--out", path("merged")});
   ASSERT_EQ(merged.status, 0) << describe(merged);
   ASSERT_EQ(sweep(small(path("whole"))).status, 0);
   expect_same_runs(rows_of(path("merged")), rows_of(path("whole")));
