@@ -90,7 +90,7 @@ ConvergenceMap build_map(const GridSpec& spec, const std::vector<GridPoint>& poi
   for (const auto& r : rows) by_key[r.key] = &r;
   // Gather per cell, then reduce.
   struct Gathered {
-    std::vector<double> losses, stable_lr_row, stable_lr_col;
+    std::vector<double> losses, stable_lr;  // final losses, 2/λmax at initialization
   };
   const std::size_t R = map.row_values.size(), C = map.col_values.size();
   std::vector<std::vector<std::vector<Gathered>>> gathered(
@@ -109,7 +109,7 @@ ConvergenceMap build_map(const GridSpec& spec, const std::vector<GridPoint>& poi
     ++cell.verdicts[run.verdict];
     gathered[f][r][c].losses.push_back(run.final_loss.value_or(NAN));
     if (run.sharpness_init && *run.sharpness_init > 0)
-      gathered[f][r][c].stable_lr_row.push_back(2.0 / *run.sharpness_init);
+      gathered[f][r][c].stable_lr.push_back(2.0 / *run.sharpness_init);
   }
   for (std::size_t f = 0; f < facets; ++f) {
     MapFacet& facet = map.facets[f];
@@ -123,17 +123,17 @@ ConvergenceMap build_map(const GridSpec& spec, const std::vector<GridPoint>& poi
     }
     for (std::size_t r = 0; r < R; ++r)
       for (std::size_t c = 0; c < C; ++c) {
-        std::vector<double> finite;
+        std::vector<double> losses;
         for (double v : gathered[f][r][c].losses)
-          finite.push_back(std::isnan(v) ? INFINITY : v);  // NaN: diverged
-        facet.cells[r][c].median_final_loss = median(finite);
+          losses.push_back(std::isnan(v) ? INFINITY : v);  // NaN: diverged, worse than any
+        facet.cells[r][c].median_final_loss = median(losses);
       }
     // λmax at initialization does not depend on lr: pool every lr of each other value.
     if (map.col_axis == "lr") {
       for (std::size_t r = 0; r < R; ++r) {
         std::vector<double> v;
         for (std::size_t c = 0; c < C; ++c)
-          for (double x : gathered[f][r][c].stable_lr_row) v.push_back(x);
+          for (double x : gathered[f][r][c].stable_lr) v.push_back(x);
         facet.row_boundary.push_back(median(v));
       }
     }
@@ -141,7 +141,7 @@ ConvergenceMap build_map(const GridSpec& spec, const std::vector<GridPoint>& poi
       for (std::size_t c = 0; c < C; ++c) {
         std::vector<double> v;
         for (std::size_t r = 0; r < R; ++r)
-          for (double x : gathered[f][r][c].stable_lr_row) v.push_back(x);
+          for (double x : gathered[f][r][c].stable_lr) v.push_back(x);
         facet.col_boundary.push_back(median(v));
       }
     }

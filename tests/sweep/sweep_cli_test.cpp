@@ -248,6 +248,19 @@ TEST_F(SweepCli, ShardsMergedEqualTheWholeSweep) {
             mlpscope::testing::detail::read_whole_file(path("whole/map.csv")));
 }
 
+TEST_F(SweepCli, MergeRefusesSweepsOfDifferentGrids) {
+  const Args base{"--data", "spiral:n=50", "--epochs", "1", "--vary", "lr=0.1,1"};
+  Args a = base, b = base;
+  a.insert(a.end(), {"--out", path("a")});
+  b.insert(b.end(), {"--seeds", "2", "--out", path("b")});
+  ASSERT_EQ(sweep(a).status, 0);
+  ASSERT_EQ(sweep(b).status, 0);
+  const CommandResult r = sweep({"--merge", path("a"), path("b"), "--out", path("joined")});
+  EXPECT_EQ(r.status, 2) << describe(r);
+  EXPECT_NE(r.err.find("another grid"), std::string::npos) << describe(r);
+  EXPECT_FALSE(fs::exists(path("joined"))) << "nothing is written before the inputs are checked";
+}
+
 TEST_F(SweepCli, BadInputIsOneLineAndExitTwo) {
   std::FILE* file = std::fopen(path("file").c_str(), "w");
   std::fclose(file);
