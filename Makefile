@@ -35,7 +35,7 @@ test-fast: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE slow
 
 bench: build
-	@if [ -x bench/run.sh ]; then bash bench/run.sh; else echo "bench: no benchmarks yet"; fi
+	BUILD=$(BUILD) bash bench/run.sh
 
 clean:
 	rm -rf $(BUILD)

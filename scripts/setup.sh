@@ -13,6 +13,7 @@ packages=(
   nlohmann-json3-dev     # logs, summaries, weights
   zlib1g-dev             # .gz IDX files and model checksums (crc32)
   libgtest-dev           # unit tests
+  libbenchmark-dev       # bench/ (make bench)
   libsqlite3-dev         # sweep results (results.sqlite)
   dataset-fashion-mnist  # the default data set
 )

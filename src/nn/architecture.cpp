@@ -16,7 +16,10 @@ Index Architecture::offset(Index layer) const {
 
 std::string Architecture::describe() const {
   std::string s;
-  for (std::size_t i = 0; i < sizes.size(); ++i) s += (i ? "-" : "") + std::to_string(sizes[i]);
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    if (i > 0) s += '-';
+    s += std::to_string(sizes[i]);
+  }
   return s;
 }
 
