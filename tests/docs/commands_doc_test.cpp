@@ -3,19 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <fstream>
 #include <regex>
-#include <sstream>
 #include <string>
+
+#include "support/read_text.h"
 
 namespace {
 
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using mlpscope::testing::read_text;
 
 std::string help_of(const std::string& command) {
   const std::string line = std::string(MLPSCOPE_BINARY) + " " + command + " --help";
@@ -28,7 +23,7 @@ std::string help_of(const std::string& command) {
 }
 
 TEST(CommandsDoc, ListsEveryOptionOfEveryCommand) {
-  const std::string doc = read(MLPSCOPE_SOURCE_DIR "/docs/commands.md");
+  const std::string doc = read_text(MLPSCOPE_SOURCE_DIR "/docs/commands.md");
   for (const char* command : {"train", "diagnose", "sweep", "eval", "export", "toy"}) {
     const std::string help = help_of(command);
     EXPECT_NE(doc.find("## mlpscope " + std::string(command)), std::string::npos) << command;
