@@ -63,8 +63,12 @@ void print_final(std::FILE* out, const TrainSummary& s, long long samples) {
     std::fprintf(out, " (%s samples/s)",
                  format_count(static_cast<double>(samples) * s.epochs / s.seconds).c_str());
   std::fprintf(out, "\n");
-  if (s.diverged_at_step)
-    std::fprintf(out, "diverged the loss became NaN or infinite at step %lld; training stopped\n",
+  if (s.diverged_at_step && s.diverged_at_layer)
+    std::fprintf(out, "diverged the loss became NaN or infinite at step %lld%s; training stopped\n",
+                 *s.diverged_at_step,
+                 *s.diverged_at_layer > 0 ? (", starting in layer " + std::to_string(*s.diverged_at_layer)).c_str() : "");
+  else if (s.diverged_at_step)
+    std::fprintf(out, "diverged the loss passed the bound of the verdicts at step %lld; training stopped\n",
                  *s.diverged_at_step);
 }
 

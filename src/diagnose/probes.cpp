@@ -116,7 +116,7 @@ void Prober<T>::measure(const Network<T>& net, const Vector<T>* previous_params,
     const Index begin = arch.offset(l), count = arch.offset(l + 1) - begin;
     s.weight_norm = static_cast<double>(net.W(l).norm());
     s.grad_norm = copy.grads().segment(begin, count).template cast<double>().norm();
-    if (previous_params) {
+    if (previous_params && previous_params->size() == net.params().size()) {
       const auto now = net.params().segment(begin, count).template cast<double>();
       const auto before = previous_params->segment(begin, count).template cast<double>();
       const double denominator = before.norm();

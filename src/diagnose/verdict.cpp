@@ -178,8 +178,11 @@ Verdict judge_run(const TrainSummary& s, const RunFacts& f) {
 
   if (s.diverged_at_step || !std::isfinite(s.final_loss) || !std::isfinite(worst) || worst > th::kDivergedLossFactor * L0) {
     v.verdict = "diverged";
-    v.explanation = s.diverged_at_step ? "the loss became NaN or infinite at step " + std::to_string(*s.diverged_at_step) + "."
-                                       : "the training loss rose from " + num(L0) + " to " + num(worst) + ".";
+    const bool overflowed = s.diverged_at_layer.has_value();
+    v.explanation = overflowed ? "the loss became NaN or infinite at step " + std::to_string(*s.diverged_at_step) +
+                                     (*s.diverged_at_layer > 0 ? ", starting in layer " + std::to_string(*s.diverged_at_layer) : std::string()) + "."
+                               : "the training loss rose from " + num(L0) + " to " + num(worst) +
+                                     (s.diverged_at_step ? ", and training stopped at step " + std::to_string(*s.diverged_at_step) : std::string()) + ".";
     if (lr_bound && f.lr > th::kUnstableLrFactor * *lr_bound && !f.adaptive) {
       v.cause = "lr_too_high";
       v.explanation += " At initialization the sharpness was " + num(*f.sharpness_at_init) +

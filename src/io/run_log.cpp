@@ -74,6 +74,8 @@ nlohmann::json summary_to_json(const TrainSummary& s, const Verdict& v,
           {"epochs", s.epochs},
           {"diverged_at_step",
            s.diverged_at_step ? nlohmann::json(*s.diverged_at_step) : nlohmann::json(nullptr)},
+          {"diverged_at_layer",
+           s.diverged_at_layer ? nlohmann::json(*s.diverged_at_layer) : nlohmann::json(nullptr)},
           {"seconds", s.seconds},
           {"options", options}};
 }

@@ -51,6 +51,7 @@ struct TrainSummary {
   std::optional<double> test_accuracy;
   int epochs = 0;  // epochs run
   std::optional<long long> diverged_at_step;
+  std::optional<int> diverged_at_layer;  // 1-based; 0 when only the loss overflowed
   double seconds = 0.0;  // total training time, evaluation excluded
   std::vector<EpochRecord> history;
 };

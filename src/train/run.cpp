@@ -7,6 +7,7 @@
 #include "data/load.h"
 #include "diagnose/probes.h"
 #include "diagnose/theory.h"
+#include "diagnose/thresholds.h"
 #include "io/weights_json.h"
 
 namespace mlpscope {
@@ -73,7 +74,8 @@ RunResult run_typed(const RunConfig& config, const PreparedData& data, TrainObse
                     const WatchConfig& watch) {
   const Architecture arch = make_architecture(config, data.train);
   Network<T> net = initial_network<T>(config, arch);
-  TrainConfig tc{config.optimizer, config.lr, config.batch, config.epochs, config.seed, watch.every};
+  TrainConfig tc{config.optimizer, config.lr, config.batch, config.epochs, config.seed, watch.every,
+                 thresholds::kDivergedLossFactor};
   RunResult result;
   std::unique_ptr<Prober<T>> prober;
   if (watch.probe_samples > 0)

@@ -32,6 +32,18 @@ EpochRecord measure(const Network<T>& net, const Dataset& train_set, const Datas
   return r;
 }
 
+// 1-based index of the first layer whose parameters or pre-activations are not finite:
+// where the overflow started. 0 when every layer is finite (the loss itself overflowed).
+template <class T>
+int first_nonfinite_layer(const Network<T>& net, const Workspace<T>& ws) {
+  for (Index l = 0; l < net.num_layers(); ++l) {
+    const bool params_finite = net.W(l).allFinite() && net.b(l).allFinite();
+    const bool preact_finite = static_cast<std::size_t>(l) < ws.Z.size() && ws.Z[static_cast<std::size_t>(l)].allFinite();
+    if (!params_finite || !preact_finite) return static_cast<int>(l) + 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 template <class T>
@@ -56,7 +68,9 @@ TrainSummary train(Network<T>& net, const Dataset& train_set, const Dataset* tes
   TrainSummary summary;
   long long step = 0;
   auto record = [&](EpochRecord r) {
-    if (probe) probe->measure(net, step > 0 ? &previous : nullptr, r);
+    // `previous` is θ before the last step only once a step has been taken and stored.
+    const bool has_previous = previous.size() == net.params().size();
+    if (probe) probe->measure(net, has_previous ? &previous : nullptr, r);
     summary.history.push_back(std::move(r));
     if (observer) observer->on_epoch(summary.history.back());
   };
@@ -77,6 +91,7 @@ TrainSummary train(Network<T>& net, const Dataset& train_set, const Dataset* tes
       const double batch_loss = net.loss_sum(train_ws, labels.data());
       if (!std::isfinite(batch_loss)) {
         summary.diverged_at_step = step;
+        summary.diverged_at_layer = first_nonfinite_layer(net, train_ws);
         break;
       }
       net.backward(X, labels.data(), train_ws);
@@ -100,7 +115,14 @@ TrainSummary train(Network<T>& net, const Dataset& train_set, const Dataset* tes
     record(measure(net, train_set, test_set, eval_ws, epoch, step, config.lr, seconds));
     const double loss = summary.history.back().loss;
     if (std::isfinite(loss)) summary.best_loss = std::min(summary.best_loss, loss);
-    else if (!summary.diverged_at_step) summary.diverged_at_step = step;
+    else if (!summary.diverged_at_step) {
+      summary.diverged_at_step = step;
+      summary.diverged_at_layer = first_nonfinite_layer(net, train_ws);
+    }
+    // A loss past the bound has left the basin: more epochs only waste time.
+    if (config.diverged_loss_factor > 0 && std::isfinite(loss) &&
+        loss > config.diverged_loss_factor * summary.initial_loss && !summary.diverged_at_step)
+      summary.diverged_at_step = step;
   }
   const EpochRecord& last = summary.history.back();
   summary.final_loss = last.loss;

@@ -3,7 +3,9 @@
 //
 // Observers watch; they never change the run. The trainer calls on_epoch with epoch 0 at
 // initialization and then after every epoch, and on_progress after every step.
-// A step whose batch loss is NaN or ±Inf stops the run: diverged_at_step records it.
+// A step whose batch loss is NaN or ±Inf stops the run: diverged_at_step records it, and
+// diverged_at_layer the first layer whose weights or pre-activations overflowed. An epoch
+// whose loss passes diverged_loss_factor × the initial loss stops it too.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +26,9 @@ struct TrainConfig {
   int epochs = 10;
   std::uint64_t seed = 0;  // the shuffling order uses stream 2 of this seed
   long long every = 0;     // also record every N steps within epochs (0: at epoch ends only)
+  // Stop when an epoch's training loss exceeds this multiple of the initial loss (0: never);
+  // runs set it to diagnose/thresholds.h's kDivergedLossFactor.
+  double diverged_loss_factor = 0.0;
 };
 
 class TrainObserver {

@@ -58,11 +58,33 @@ TEST(Trainer, RecordsEpochZeroAndEveryEpoch) {
 TEST(Trainer, NonFiniteLossStopsTheRunAndSaysWhere) {
   const RunResult r = train_with({{"data", "gaussians:n=200"}, {"hidden", "32,32"},
                                   {"activation", "identity"}, {"output", "identity"}, {"loss", "mse"},
-                                  {"init", "normal:0,3"}, {"lr", "1e6"}, {"batch", "full"},
+                                  {"init", "normal:0,3"}, {"lr", "1e6"}, {"batch", "1"},
                                   {"epochs", "100"}});
   ASSERT_TRUE(r.summary.diverged_at_step.has_value());
   EXPECT_LT(r.summary.epochs, 100);
   EXPECT_GE(*r.summary.diverged_at_step, 1);
+  ASSERT_TRUE(r.summary.diverged_at_layer.has_value());  // NaN/Inf: the layer is named
+  EXPECT_GE(*r.summary.diverged_at_layer, 0);
+  EXPECT_LE(*r.summary.diverged_at_layer, 3);
+  EXPECT_EQ(r.verdict.verdict, "diverged");
+}
+
+// The loss bound stops a run at the end of the first epoch past it (here a bound of half
+// the initial loss, which a run at a negligible learning rate passes at once).
+TEST(Trainer, LossPastTheBoundStopsTheRun) {
+  const RunConfig config = parse_run_config({{"data", "moons:n=200"}, {"hidden", "8"}, {"lr", "1e-9"},
+                                             {"epochs", "5"}, {"batch", "full"}});
+  const PreparedData data = prepare_data(config);
+  Network<double> net = initial_network<double>(config, make_architecture(config, data.train));
+  TrainConfig tc{config.optimizer, config.lr, 0, 5, 0, 0, 0.5};
+  const TrainSummary s = train(net, data.train, nullptr, tc);
+  EXPECT_EQ(s.epochs, 1);
+  ASSERT_TRUE(s.diverged_at_step.has_value());
+  EXPECT_EQ(*s.diverged_at_step, 1);
+  EXPECT_FALSE(s.diverged_at_layer.has_value());
+  tc.diverged_loss_factor = 0.0;  // off
+  Network<double> again = initial_network<double>(config, make_architecture(config, data.train));
+  EXPECT_EQ(train(again, data.train, nullptr, tc).epochs, 5);
 }
 
 TEST(Trainer, OnlineSgdAndLinearModelRun) {
