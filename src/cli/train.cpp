@@ -72,6 +72,37 @@ void print_final(std::FILE* out, const TrainSummary& s, long long samples) {
                  *s.diverged_at_step);
 }
 
+std::string cell_number(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3g", v);
+  return buffer;
+}
+
+// The probes, summarized: each layer at initialization and after the last epoch.
+void print_layers(std::FILE* out, const TrainSummary& s) {
+  const EpochRecord& first = s.history.front();
+  const EpochRecord& last = s.history.back();
+  if (first.layers.empty() || last.layers.size() != first.layers.size()) return;
+  auto percent = [](const std::optional<double>& v) {
+    return v ? format_percent(*v).substr(0, format_percent(*v).size() - 4) + "%" : std::string("-");
+  };
+  std::fprintf(out, "layers   (init -> end)  preact std        dead    saturated   grad norm            update\n");
+  for (std::size_t l = 0; l < last.layers.size(); ++l) {
+    const LayerStats& a = first.layers[l];
+    const LayerStats& b = last.layers[l];
+    std::fprintf(out, "  %-5s  %9.3g -> %-9.3g  %4s -> %-4s  %4s -> %-4s  %9.3g -> %-9.3g  %s\n",
+                 l + 1 == last.layers.size() ? "out" : std::to_string(l + 1).c_str(), a.preact_std,
+                 b.preact_std, percent(a.dead_fraction).c_str(), percent(b.dead_fraction).c_str(),
+                 percent(a.saturated_fraction).c_str(), percent(b.saturated_fraction).c_str(), a.grad_norm,
+                 b.grad_norm, b.update_ratio ? cell_number(*b.update_ratio).c_str() : "-");
+  }
+  if (first.output && last.output)
+    std::fprintf(out, "  output top probability %.3f -> %.3f, logit gradient %.3g -> %.3g%s\n",
+                 first.output->mean_top_probability, last.output->mean_top_probability,
+                 first.output->logit_gradient, last.output->logit_gradient,
+                 first.sharpness ? (", sharpness at init " + cell_number(*first.sharpness)).c_str() : "");
+}
+
 void print_verdict(std::FILE* out, const Verdict& v) {
   std::fprintf(out, "verdict  %s%s%s\n", v.verdict.c_str(), v.cause.empty() ? "" : ": ", v.cause.c_str());
   std::fprintf(out, "%s\n", wrap(v.explanation, 9).c_str());
@@ -126,6 +157,7 @@ int run(CommandOptions& options) {
   if (!options.get("save").empty()) save_model(result.model, options.get("save"));
   if (!quiet) {
     print_final(out, result.summary, data.train.size());
+    print_layers(out, result.summary);
     print_verdict(out, result.verdict);
     if (!options.get("save").empty())
       std::fprintf(out, "saved    %s\n", options.get("save").c_str());
