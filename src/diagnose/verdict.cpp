@@ -57,9 +57,17 @@ std::optional<Evidence> saturation_evidence(const RunFacts& f, const EpochRecord
   e.explanation += theory_sentence(f, init);
   e.suggestions = {"--init he_normal (variance-preserving for relu)",
                    "--loss cross_entropy (its gradient p − y does not vanish when the softmax saturates)",
-                   "--lr " + num(f.lr / 100) + " with the same init only helps if the loss then moves at all",
                    "if your own code backpropagates (p − y) at a softmax output, that is the cross-entropy "
                    "gradient, not MSE's: compare with --loss cross_entropy"};
+  // A smaller learning rate does not undo saturation (docs/why-relu-does-not-converge.md
+  // measures it); a smaller init does. For a bias-free relu net the logits scale as c^d.
+  if (!f.theory.empty() && f.theory.back().preact_std > 0 && f.arch.activation.kind == ActivationKind::relu) {
+    const double c = std::pow(f.theory.back().he_std / f.theory.back().preact_std,
+                              1.0 / static_cast<double>(f.arch.num_layers()));
+    if (c < 1.0) e.suggestions.insert(e.suggestions.begin() + 1, "--init-scale " + num(c) +
+                                          " (brings the logits to He's scale: they grow as c^" +
+                                          std::to_string(f.arch.num_layers()) + ")");
+  }
   return e;
 }
 

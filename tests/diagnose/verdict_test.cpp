@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cmath>
 
 #include "diagnose/thresholds.h"
@@ -509,6 +511,36 @@ TEST(VerdictBaseline, AccuracyMustLeaveChanceLevel) {
   const std::vector<double> losses{1.0, 0.5, 0.45, 0.44};
   EXPECT_EQ(judge_run(history(losses, accuracy_at(0.9 * thresholds::kLearnedShare)), facts()).verdict, "stalled");
   EXPECT_EQ(judge_run(history(losses, accuracy_at(1.1 * thresholds::kLearnedShare)), facts()).verdict, "converged");
+}
+
+}  // namespace
+}  // namespace mlpscope
+
+namespace mlpscope {
+namespace {
+
+// A saturated softmax with MSE: the suggested --init-scale brings the logits of a relu
+// network (which grow as c^d) back to He's scale, and a smaller lr is not suggested.
+TEST(StallCause, SaturatedOutputSuggestsTheInitScaleFromTheory) {
+  TrainSummary s = stalled_run();
+  s.history.front().output->mean_top_probability = 0.99;
+  RunFacts f = facts("relu", LossKind::mse);  // 2 layers
+  LayerPrediction hidden, out;
+  hidden.preact_std = 10.0, hidden.he_std = 1.0;
+  out.preact_std = 100.0, out.he_std = 1.0;
+  f.theory = {hidden, out};
+  const Verdict v = judge_run(s, f);
+  ASSERT_EQ(v.cause, "saturated_output");
+  const auto has = [&](const std::string& part) {
+    return std::any_of(v.suggestions.begin(), v.suggestions.end(),
+                       [&](const std::string& x) { return contains(x, part); });
+  };
+  EXPECT_TRUE(has("--init-scale 0.1 ")) << "(1/100)^(1/2) = 0.1";
+  EXPECT_FALSE(has("--lr"));
+  f.theory.back().preact_std = 0.5;  // already below He's scale: no init-scale suggestion
+  const Verdict unscaled = judge_run(s, f);
+  EXPECT_FALSE(std::any_of(unscaled.suggestions.begin(), unscaled.suggestions.end(),
+                           [](const std::string& x) { return contains(x, "--init-scale"); }));
 }
 
 }  // namespace
