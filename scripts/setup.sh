@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian package mlpscope needs to build, test and run its demo.
+# `setup.sh bench` adds the peers that bench/ compares against (PyTorch, numpy): they are
+# never a dependency of the product, so only `make bench` asks for them.
 # Idempotent: when everything is present it only runs dpkg-query and returns.
 set -euo pipefail
 
@@ -16,7 +18,13 @@ packages=(
   libbenchmark-dev       # bench/ (make bench)
   libsqlite3-dev         # sweep results (results.sqlite)
   dataset-fashion-mnist  # the default data set
+  libopenmpi-dev openmpi-bin  # sweeps over a cluster (mpirun)
+  chromium               # reports are tested in a real browser, headless
+  clang libclang-rt-14-dev  # libFuzzer targets (make fuzz)
 )
+if [[ "${1:-}" == bench ]]; then
+  packages+=(python3-torch python3-numpy)  # peers for bench/, measured side by side
+fi
 
 missing=()
 for p in "${packages[@]}"; do
