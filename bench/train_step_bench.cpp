@@ -1,21 +1,35 @@
-// Throughput of mlpscope's training step and of the machine's SGEMM, measured by Google
-// Benchmark. The side-by-side comparison with PyTorch and numpy (issue 6) builds on these
-// numbers; the figures and the commands that produced them go to bench/RESULTS.md.
+// Throughput of mlpscope's training step, fast path against the reference path, in one
+// invocation (so that a loaded machine slows both alike), and of the machine's SGEMM.
+// The side-by-side comparison with PyTorch and numpy is bench/driver.py; figures and the
+// commands that produced them go to bench/RESULTS.md.
 //
-//   TrainStep/B     one epoch's worth of steps of 784-256-128-10 relu, softmax +
-//                   cross-entropy, plain SGD, float32, batch B, on Fashion-MNIST-shaped data
-//                   (random uint8 images: the speed does not depend on the pixels);
-//                   items/s = training samples per second
-//   Sgemm/N         cblas_sgemm of N×N by N×N; the counter GFLOP/s is the roofline
+//   Step/batch:B/data:D/path:P/threads:T
+//        one training step of 784-256-128-10 relu, softmax + cross-entropy, plain SGD,
+//        float32, batch B: gather the uint8 batch, forward, backward, update.
+//        data 0: random uint8 images (no zero pixels to speak of); data 1: the real
+//        Fashion-MNIST training images where dataset-fashion-mnist is installed (about
+//        half their pixels are 0, which the batch-1 kernels skip; falls back to random).
+//        path 0: the reference (reference_forward + reference_backward + Optimizer::step:
+//        the engine before issue 6); path 1: the fast path the trainer takes for plain
+//        SGD (forward + backward_sgd); path 2: the fast path for every other optimizer
+//        (forward + backward + Optimizer::step, here with sgd).
+//        items/s = training samples per second; GFLOP/s counts 6·params·samples.
+//   Large/path:P/threads:T   784-1024-1024-10 relu at batch 512 (DESIGN.md's roofline bar)
+//   Tiny/path:P    2-32-32-2 relu on 400 two-spiral points, full batch: one step (the
+//                  sweep regime; items/s = steps per second)
+//   Sgemm/N/threads:T   cblas_sgemm of N×N by N×N; GFLOP/s is the roofline
 #include <benchmark/benchmark.h>
 #include <cblas.h>
 
+#include <filesystem>
 #include <numeric>
+#include <optional>
 #include <vector>
 
 #include "core/random.h"
 #include "core/threads.h"
 #include "data/dataset.h"
+#include "data/load.h"
 #include "nn/network.h"
 #include "train/optimizer.h"
 
@@ -35,11 +49,21 @@ Dataset random_images(Index n, Index dim, Index classes) {
   return d;
 }
 
-void TrainStep(benchmark::State& state) {
-  set_threads(1);
-  const Index batch = state.range(0);
-  const Dataset data = random_images(4096, 784, 10);
-  Network<float> net(Architecture{{784, 256, 128, 10}, Activation::parse("relu"),
+const Dataset& images(bool real) {
+  static const Dataset random = random_images(4096, 784, 10);
+  static const std::optional<Dataset> fashion = []() -> std::optional<Dataset> {
+    if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist")) return std::nullopt;
+    return load_data("fashion-mnist").train;
+  }();
+  return real && fashion ? *fashion : random;
+}
+
+enum Path { kReference = 0, kFusedSgd = 1, kSeparateStep = 2 };
+
+// Runs the benchmark loop: one step per iteration over consecutive batches of `data`.
+void run_steps(benchmark::State& state, const std::vector<Index>& sizes, const Dataset& data,
+               Index batch, Path path) {
+  Network<float> net(Architecture{sizes, Activation::parse("relu"),
                                   Head::make(OutputKind::softmax, LossKind::cross_entropy)});
   Rng rng(0);
   net.initialize(Init::parse("he_normal"), BiasInit{}, 1.0, rng);
@@ -49,24 +73,62 @@ void TrainStep(benchmark::State& state) {
   std::vector<std::int32_t> labels(static_cast<std::size_t>(batch));
   Workspace<float> ws;
   Matrix<float> X;
+  const float lr = 0.01f;
   Index first = 0;
   for (auto _ : state) {
     if (first + batch > data.size()) first = 0;
-    data.gather(order.data() + first, batch, X, labels.data());
-    net.forward(X, ws);
-    net.backward(X, labels.data(), ws);
-    sgd.step(net.params(), net.grads(), 0.01);
+    if (batch < data.size() || X.cols() != batch) data.gather(order.data() + first, batch, X, labels.data());
+    switch (path) {
+      case kReference:
+        net.reference_forward(X, ws);
+        net.reference_backward(X, labels.data(), ws);
+        sgd.step(net.params(), net.grads(), lr);
+        break;
+      case kFusedSgd:
+        net.forward(X, ws);
+        net.backward_sgd(X, labels.data(), ws, lr);
+        break;
+      case kSeparateStep:
+        net.forward(X, ws);
+        net.backward(X, labels.data(), ws);
+        sgd.step(net.params(), net.grads(), lr);
+        break;
+    }
     first += batch;
   }
+  benchmark::DoNotOptimize(net.params().data());
   state.SetItemsProcessed(state.iterations() * batch);
   const double flops = 6.0 * static_cast<double>(net.params().size()) * static_cast<double>(batch);
   state.counters["GFLOP/s"] = benchmark::Counter(flops * 1e-9 * static_cast<double>(state.iterations()),
                                                  benchmark::Counter::kIsRate);
 }
-BENCHMARK(TrainStep)->Arg(1)->Arg(16)->Arg(128)->Arg(512)->Unit(benchmark::kMicrosecond);
+
+void Step(benchmark::State& state) {
+  set_threads(static_cast<int>(state.range(3)));
+  run_steps(state, {784, 256, 128, 10}, images(state.range(1) != 0), state.range(0),
+            static_cast<Path>(state.range(2)));
+}
+BENCHMARK(Step)
+    ->ArgNames({"batch", "data", "path", "threads"})
+    ->ArgsProduct({{1, 16}, {0, 1}, {0, 1, 2}, {1}})
+    ->ArgsProduct({{128, 512}, {1}, {0, 1, 2}, {1, 2}})
+    ->Unit(benchmark::kMicrosecond);
+
+void Large(benchmark::State& state) {
+  set_threads(static_cast<int>(state.range(1)));
+  run_steps(state, {784, 1024, 1024, 10}, images(true), 512, static_cast<Path>(state.range(0)));
+}
+BENCHMARK(Large)->ArgNames({"path", "threads"})->ArgsProduct({{0, 1}, {1, 2}})->Unit(benchmark::kMillisecond);
+
+void Tiny(benchmark::State& state) {
+  set_threads(1);
+  static const Dataset spiral = load_data("spiral:n=400").train;
+  run_steps(state, {2, 32, 32, 2}, spiral, spiral.size(), static_cast<Path>(state.range(0)));
+}
+BENCHMARK(Tiny)->ArgNames({"path"})->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 
 void Sgemm(benchmark::State& state) {
-  set_threads(1);
+  set_threads(static_cast<int>(state.range(1)));
   const int n = static_cast<int>(state.range(0));
   std::vector<float> a(static_cast<std::size_t>(n) * n, 1.0f), b(a), c(a);
   for (auto _ : state) {
@@ -77,7 +139,7 @@ void Sgemm(benchmark::State& state) {
   state.counters["GFLOP/s"] = benchmark::Counter(2.0 * n * n * n * 1e-9 * static_cast<double>(state.iterations()),
                                                  benchmark::Counter::kIsRate);
 }
-BENCHMARK(Sgemm)->Arg(512)->Arg(1024)->Unit(benchmark::kMillisecond);
+BENCHMARK(Sgemm)->ArgNames({"n", "threads"})->ArgsProduct({{512, 1024}, {1, 2}})->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace mlpscope

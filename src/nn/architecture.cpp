@@ -1,5 +1,7 @@
 #include "nn/architecture.h"
 
+#include <cstdio>
+
 #include "core/error.h"
 
 namespace mlpscope {
@@ -30,11 +32,18 @@ void Architecture::validate() const {
     if (sizes[i] <= 0)
       throw Error("layer size " + std::to_string(i) + " is " + std::to_string(sizes[i]) +
                   "; every width must be at least 1");
-    if (i > 0) total += static_cast<double>(sizes[i]) * static_cast<double>(sizes[i - 1] + 1);
+    // In double, + 1 included: a width of 2^63 - 1 read from a damaged model file would
+    // overflow Index (undefined behaviour; fuzz/regressions/model_file/).
+    if (i > 0) total += static_cast<double>(sizes[i]) * (static_cast<double>(sizes[i - 1]) + 1.0);
   }
-  if (total > kMaxParams)
-    throw Error("network " + describe() + " has " + std::to_string(static_cast<long long>(total)) +
+  if (total > kMaxParams) {
+    // %.0f, not a cast to an integer type: the count can exceed every one of them (2^126 for
+    // two widths of 2^63 - 1), and such a cast is undefined behaviour.
+    char count[400];
+    std::snprintf(count, sizeof count, "%.0f", total);
+    throw Error("network " + describe() + " has " + count +
                 " parameters, more than the limit of 2^31");
+  }
 }
 
 }  // namespace mlpscope

@@ -38,9 +38,7 @@ void Network<T>::initialize(const Init& weights, const BiasInit& bias, double sc
 template <class T>
 void Network<T>::forward(const Matrix<T>& X, Workspace<T>& ws) const {
   const Index L = num_layers();
-  if (X.rows() != arch_.fan_in(0))
-    throw Error("input has " + std::to_string(X.rows()) + " features, the network expects " +
-                std::to_string(arch_.fan_in(0)));
+  check_input(X);
   ws.Z.resize(static_cast<std::size_t>(L));
   ws.A.resize(static_cast<std::size_t>(L - 1));
   for (Index l = 0; l < L; ++l) {
@@ -55,17 +53,74 @@ void Network<T>::forward(const Matrix<T>& X, Workspace<T>& ws) const {
 template <class T>
 void Network<T>::backward(const Matrix<T>& X, const std::int32_t* labels, Workspace<T>& ws) {
   const Index L = num_layers();
-  arch_.head.backward(ws.Z.back(), ws.P, labels, ws.dZ);
+  ws.dZ.resize(static_cast<std::size_t>(L));
+  ws.dA.resize(static_cast<std::size_t>(L - 1));
+  arch_.head.backward(ws.Z.back(), ws.P, labels, ws.dZ.back());
   for (Index l = L - 1; l >= 0; --l) {
-    const Matrix<T>& input = l == 0 ? X : ws.A[static_cast<std::size_t>(l - 1)];
+    const auto k = static_cast<std::size_t>(l) - 1;  // the hidden layer below; read only if l > 0
+    const Matrix<T>& input = l == 0 ? X : ws.A[k];
     MatrixMap<T> dWl = dW(l);
     VectorMap<T> dbl = db(l);
-    dense_backward<T>(std::as_const(*this).W(l), input, ws.dZ, dWl, dbl, l > 0 ? &ws.dA : nullptr);
-    if (l > 0) {
-      const auto k = static_cast<std::size_t>(l - 1);
-      arch_.activation.backward(ws.Z[k], ws.A[k], ws.dA, ws.dZ);
-    }
+    dense_backward<T>(std::as_const(*this).W(l), input, ws.dZ[static_cast<std::size_t>(l)], dWl, dbl, l > 0 ? &ws.dA[k] : nullptr);
+    if (l > 0) arch_.activation.backward(ws.Z[k], ws.A[k], ws.dA[k], ws.dZ[k]);
   }
+}
+
+template <class T>
+void Network<T>::backward_sgd(const Matrix<T>& X, const std::int32_t* labels, Workspace<T>& ws,
+                              T lr) {
+  const Index L = num_layers();
+  ws.dZ.resize(static_cast<std::size_t>(L));
+  ws.dA.resize(static_cast<std::size_t>(L - 1));
+  arch_.head.backward(ws.Z.back(), ws.P, labels, ws.dZ.back());
+  for (Index l = L - 1; l >= 0; --l) {
+    const auto k = static_cast<std::size_t>(l) - 1;  // the hidden layer below; read only if l > 0
+    const Matrix<T>& input = l == 0 ? X : ws.A[k];
+    MatrixMap<T> Wl = W(l);
+    VectorMap<T> bl = b(l);
+    dense_backward_sgd<T>(Wl, bl, input, ws.dZ[static_cast<std::size_t>(l)], lr, l > 0 ? &ws.dA[k] : nullptr);
+    if (l > 0) arch_.activation.backward(ws.Z[k], ws.A[k], ws.dA[k], ws.dZ[k]);
+  }
+}
+
+template <class T>
+void Network<T>::reference_forward(const Matrix<T>& X, Workspace<T>& ws) const {
+  const Index L = num_layers();
+  check_input(X);
+  ws.Z.resize(static_cast<std::size_t>(L));
+  ws.A.resize(static_cast<std::size_t>(L - 1));
+  for (Index l = 0; l < L; ++l) {
+    const Matrix<T>& input = l == 0 ? X : ws.A[static_cast<std::size_t>(l - 1)];
+    Matrix<T>& Z = ws.Z[static_cast<std::size_t>(l)];
+    reference_dense_forward<T>(W(l), b(l), input, Z);
+    if (l + 1 < L) arch_.activation.forward(Z, ws.A[static_cast<std::size_t>(l)]);
+  }
+  arch_.head.forward(ws.Z.back(), ws.P);
+}
+
+template <class T>
+void Network<T>::reference_backward(const Matrix<T>& X, const std::int32_t* labels,
+                                    Workspace<T>& ws) {
+  const Index L = num_layers();
+  ws.dZ.resize(static_cast<std::size_t>(L));
+  ws.dA.resize(static_cast<std::size_t>(L - 1));
+  arch_.head.backward(ws.Z.back(), ws.P, labels, ws.dZ.back());
+  for (Index l = L - 1; l >= 0; --l) {
+    const auto k = static_cast<std::size_t>(l) - 1;  // the hidden layer below; read only if l > 0
+    const Matrix<T>& input = l == 0 ? X : ws.A[k];
+    MatrixMap<T> dWl = dW(l);
+    VectorMap<T> dbl = db(l);
+    reference_dense_backward<T>(std::as_const(*this).W(l), input, ws.dZ[static_cast<std::size_t>(l)], dWl, dbl,
+                                l > 0 ? &ws.dA[k] : nullptr);
+    if (l > 0) arch_.activation.backward(ws.Z[k], ws.A[k], ws.dA[k], ws.dZ[k]);
+  }
+}
+
+template <class T>
+void Network<T>::check_input(const Matrix<T>& X) const {
+  if (X.rows() != arch_.fan_in(0))
+    throw Error("input has " + std::to_string(X.rows()) + " features, the network expects " +
+                std::to_string(arch_.fan_in(0)));
 }
 
 template <class T>

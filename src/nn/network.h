@@ -3,6 +3,9 @@
 //
 //   A₀ = X;  Zₗ = Wₗ Aₗ₋₁ + bₗ;  Aₗ = φ(Zₗ) for hidden layers;  P = output(Z_last)
 //   backward: dZ_last from the Head, then for l = last…1: dense_backward, dZ = dA ⊙ φ'(Z).
+// The fast passes (forward, backward, backward_sgd) use nn/dense.h's kernels;
+// reference_forward / reference_backward keep
+// the plain Eigen formulation that they are tested against (tests/nn/fast_path_test.cpp).
 #pragma once
 
 #include <cstdint>
@@ -19,7 +22,11 @@ struct Workspace {
   std::vector<Matrix<T>> Z;  // pre-activations of each layer (out_l, N)
   std::vector<Matrix<T>> A;  // activations of each hidden layer (out_l, N)
   Matrix<T> P;               // outputs (K, N)
-  Matrix<T> dZ, dA;          // gradient scratch, reused layer after layer
+  std::vector<Matrix<T>> dZ;  // ∂loss/∂Z of each layer (out_l, N)
+  std::vector<Matrix<T>> dA;  // ∂loss/∂A of each hidden layer (out_l, N)
+  // One buffer per layer, each resized only when the batch size changes: steps of one
+  // batch size allocate nothing (tests/nn/no_allocation_test.cpp counts it). A single
+  // scratch reused layer after layer would be reallocated at every layer of every step.
 };
 
 // How biases start: zeros by default, the weights' own init ("same"), or any Init.
@@ -56,6 +63,16 @@ class Network {
   void forward(const Matrix<T>& X, Workspace<T>& ws) const;
   // After forward on the same X: overwrites grads() with ∂(mean loss)/∂params.
   void backward(const Matrix<T>& X, const std::int32_t* labels, Workspace<T>& ws);
+  // After forward on the same X: one plain SGD step, θ ← θ − lr·∂(mean loss)/∂θ, fused
+  // into the backward pass (nn/dense.h). grads() is left as it was: for callers that
+  // need nothing but the step (the trainer with --optimizer sgd; probes take their own
+  // gradients on a copy).
+  void backward_sgd(const Matrix<T>& X, const std::int32_t* labels, Workspace<T>& ws, T lr);
+
+  // The same passes written as the maths reads (Eigen expressions, no fused kernels):
+  // the oracle that tests hold forward, backward and backward_sgd against.
+  void reference_forward(const Matrix<T>& X, Workspace<T>& ws) const;
+  void reference_backward(const Matrix<T>& X, const std::int32_t* labels, Workspace<T>& ws);
   // Σ over the batch of the per-sample loss, after forward.
   double loss_sum(const Workspace<T>& ws, const std::int32_t* labels) const {
     return arch_.head.loss_sum(ws.Z.back(), ws.P, labels);
@@ -63,6 +80,8 @@ class Network {
 
  private:
   Index bias_offset(Index l) const { return arch_.offset(l) + arch_.fan_out(l) * arch_.fan_in(l); }
+  // Throws Error when X does not have the network's number of inputs.
+  void check_input(const Matrix<T>& X) const;
 
   Architecture arch_;
   Vector<T> params_;
