@@ -59,4 +59,37 @@ std::pair<std::string, std::string> split_kind(std::string_view spec) {
   return {s.substr(0, colon), s.substr(colon + 1)};
 }
 
+bool is_utf8(std::string_view text) {
+  // RFC 3629, section 4: the second byte's range depends on the first (E0 A0..BF excludes
+  // overlong 3-byte forms, ED 80..9F excludes surrogates, F0 90..BF overlong 4-byte forms,
+  // F4 80..8F code points above U+10FFFF); later continuation bytes are 80..BF.
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
+  while (p < end) {
+    const unsigned char c = *p++;
+    if (c < 0x80) continue;
+    int more = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // the range of the byte after c
+    if (c >= 0xC2 && c <= 0xDF) {
+      more = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      more = 2;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      more = 3;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return false;  // a stray continuation byte, C0, C1 or F5..FF
+    }
+    if (end - p < more) return false;
+    if (*p < lo || *p > hi) return false;
+    for (int k = 1; k < more; ++k)
+      if (p[k] < 0x80 || p[k] > 0xBF) return false;
+    p += more;
+  }
+  return true;
+}
+
 }  // namespace mlpscope

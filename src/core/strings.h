@@ -18,4 +18,8 @@ long long parse_integer(std::string_view text, const std::string& what);
 // "name:args" -> {"name", "args"}; args empty when there is no colon.
 std::pair<std::string, std::string> split_kind(std::string_view spec);
 
+// Whether `text` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing
+// above U+10FFFF), the only text JSON can hold.
+bool is_utf8(std::string_view text);
+
 }  // namespace mlpscope

@@ -49,6 +49,17 @@ class ByteReader {
       : path_(path), gzip_(check_readable_and_detect_gzip(path)) {
     file_ = gzopen(path.c_str(), "rb");
     if (file_ == nullptr) throw Error(path + ": cannot open: " + std::strerror(errno));
+    // A raw file holds its size exactly. Deflate's largest compression ratio is 1032:1
+    // (zlib FAQ, "maximum compression factor"), so a gzip file of S bytes inflates to at most
+    // 1032·S. When the size is unknown (a pipe), most_bytes_ keeps its default.
+    constexpr std::uint64_t kMaxDeflateRatio = 1032;
+    std::error_code ec;
+    const std::uint64_t size = std::filesystem::file_size(path, ec);
+    if (ec) return;
+    most_bytes_ = !gzip_ ? size
+                  : size > std::numeric_limits<std::uint64_t>::max() / kMaxDeflateRatio
+                      ? std::numeric_limits<std::uint64_t>::max()
+                      : size * kMaxDeflateRatio;
   }
   ~ByteReader() { gzclose(file_); }
   ByteReader(const ByteReader&) = delete;
@@ -70,6 +81,11 @@ class ByteReader {
   }
 
   std::uint64_t offset() const { return offset_; }
+  // At most how many more bytes the stream can deliver, from the file's size: what a parser
+  // may allocate before it has read them, whatever a header claims.
+  std::uint64_t most_bytes_left() const {
+    return most_bytes_ > offset_ ? most_bytes_ - offset_ : 0;
+  }
   const std::string& path() const { return path_; }
   // Said after a short read: why the data ended early.
   std::string end_note() const {
@@ -82,15 +98,18 @@ class ByteReader {
  private:
   [[noreturn]] void throw_stream_error(std::uint64_t at) const {
     int code = Z_OK;
-    const char* message = gzerror(file_, &code);
+    std::string message = gzerror(file_, &code) ? gzerror(file_, &code) : "unknown zlib error";
+    // zlib's message starts with the path it was opened with; ours already does.
+    if (message.starts_with(path_ + ": ")) message.erase(0, path_.size() + 2);
     throw Error(path_ + ": corrupt gzip stream near decompressed byte offset " +
-                std::to_string(at) + ": " + (message ? message : "unknown zlib error"));
+                std::to_string(at) + ": " + message);
   }
 
   std::string path_;
   bool gzip_ = false;
   gzFile file_ = nullptr;
   std::uint64_t offset_ = 0;
+  std::uint64_t most_bytes_ = std::uint64_t{1} << 24;  // 16 MB, a chunk of read_values
 };
 
 [[noreturn]] void throw_truncated(const ByteReader& in, const std::string& part,
@@ -136,14 +155,19 @@ std::uint64_t checked_size(const ByteReader& in, const std::vector<std::uint32_t
 }
 
 // Reads the values in chunks, so that a header promising far more than the file holds fails
-// on the missing bytes instead of allocating all of them first.
+// on the missing bytes instead of allocating all of them first. Memory follows what the file
+// can hold, never the header alone: a 30-byte file claiming 256 MB once reserved all of it
+// (found by fuzz/targets/idx.cpp; fuzz/regressions/idx/).
 std::vector<std::uint8_t> read_values(ByteReader& in, std::uint64_t expected) {
   constexpr std::uint64_t kChunk = std::uint64_t{1} << 24;
+  const std::uint64_t possible = std::min(expected, in.most_bytes_left());
   std::vector<std::uint8_t> values;
-  values.reserve(static_cast<std::size_t>(std::min(expected, std::uint64_t{1} << 28)));
+  values.reserve(static_cast<std::size_t>(possible));
   while (values.size() < expected) {
     const std::size_t old = values.size();
-    const auto want = static_cast<std::size_t>(std::min(kChunk, expected - old));
+    // Past what the file can hold, one more byte is enough to see that it ends early.
+    const std::uint64_t room = possible > old ? possible - old : 1;
+    const auto want = static_cast<std::size_t>(std::min({kChunk, expected - old, room}));
     values.resize(old + want);
     const std::size_t got = in.read(values.data() + old, want);
     if (got < want) throw_truncated(in, "data", expected, old + got);

@@ -82,6 +82,11 @@ RunConfig parse_run_config(const OptionValues& given) {
     if (!v.contains(name)) throw Error("unknown option --" + name);
     v[name] = value;
   }
+  // Free text that goes into the run's options as it is (the summary, the sweep's run keys):
+  // JSON holds UTF-8 only, and a file name that is not would otherwise fail when recorded.
+  for (const char* name : {"data", "test", "init-from"})
+    if (!is_utf8(v[name]))
+      option_error(name, "is not valid UTF-8 text (a run's options are recorded as JSON)");
   RunConfig c;
   c.data = trim(v["data"]);
   if (c.data.empty()) option_error("data", "must name a data set");

@@ -255,6 +255,11 @@ TEST_F(ModelFileTest, BadHeaderFieldsAreNamed) {
   EXPECT_MESSAGE_HAS(with("sizes", {4, 0, 5, 3}), "every width must be at least 1");
   EXPECT_MESSAGE_HAS(with("sizes", {4, -8, 5, 3}), "every width must be at least 1");
   EXPECT_MESSAGE_HAS(with("sizes", {4, 1ull << 40, 1ull << 40, 3}), "more than the limit");
+  // The largest Index as a width: counting its parameters once overflowed Index, undefined
+  // behaviour that UBSan reported (fuzz/regressions/model_file/ub-width-int64-max.model).
+  const auto widest = std::numeric_limits<std::int64_t>::max();
+  EXPECT_MESSAGE_HAS(with("sizes", {widest, 2}), "more than the limit");
+  EXPECT_MESSAGE_HAS(with("sizes", {2, widest, widest}), "more than the limit");
   EXPECT_MESSAGE_HAS(with("activation", "swish"), "unknown activation 'swish'");
   EXPECT_MESSAGE_HAS(with("activation", 3), "\"activation\" is not a string");
   EXPECT_MESSAGE_HAS(with("loss", "bce"), "bce needs --output sigmoid");
