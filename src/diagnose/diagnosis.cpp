@@ -6,6 +6,7 @@
 #include "core/threads.h"
 #include "diagnose/probes.h"
 #include "train/evaluate.h"
+#include "train/memory.h"
 
 namespace mlpscope {
 
@@ -59,6 +60,7 @@ Homogeneity homogeneity(const Network<T>& net, Prober<T>& prober, const Diagnose
 template <class T>
 Diagnosis diagnose_typed(const RunConfig& config, const PreparedData& data, const DiagnoseConfig& o) {
   const Architecture arch = make_architecture(config, data.train);
+  check_run_memory(config, arch, data, WatchConfig{std::max<Index>(o.probe_samples, 1), 0, 0});
   const Network<T> net = initial_network<T>(config, arch);
   Prober<T> prober(data.train, std::max<Index>(o.probe_samples, 1), config.seed, -1);
   Diagnosis d;

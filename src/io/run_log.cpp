@@ -77,6 +77,7 @@ nlohmann::json summary_to_json(const TrainSummary& s, const Verdict& v,
           {"diverged_at_layer",
            s.diverged_at_layer ? nlohmann::json(*s.diverged_at_layer) : nlohmann::json(nullptr)},
           {"seconds", s.seconds},
+          {"interrupted", s.interrupted},
           {"options", options}};
 }
 

@@ -53,6 +53,7 @@ struct TrainSummary {
   std::optional<long long> diverged_at_step;
   std::optional<int> diverged_at_layer;  // 1-based; 0 when only the loss overflowed
   double seconds = 0.0;  // total training time, evaluation excluded
+  bool interrupted = false;  // stopped by TrainConfig::stop before its last epoch ended
   std::vector<EpochRecord> history;
 };
 

@@ -9,6 +9,7 @@
 #include "diagnose/theory.h"
 #include "diagnose/thresholds.h"
 #include "io/weights_json.h"
+#include "train/memory.h"
 
 namespace mlpscope {
 
@@ -58,7 +59,11 @@ Network<T> initial_network(const RunConfig& config, const Architecture& arch) {
     try {
       load_weights(config.init_from).copy_to(net);
     } catch (const Error& e) {
-      option_error("init-from", config.init_from + ": " + e.what());
+      // Errors of the weights reader already start with the path; others get it here.
+      const std::string message = e.what();
+      option_error("init-from", message.starts_with(config.init_from)
+                                    ? message
+                                    : config.init_from + ": " + message);
     }
     return net;
   }
@@ -71,11 +76,12 @@ namespace {
 
 template <class T>
 RunResult run_typed(const RunConfig& config, const PreparedData& data, TrainObserver* observer,
-                    const WatchConfig& watch) {
+                    const WatchConfig& watch, const std::atomic<bool>* stop) {
   const Architecture arch = make_architecture(config, data.train);
+  check_run_memory(config, arch, data, watch);
   Network<T> net = initial_network<T>(config, arch);
   TrainConfig tc{config.optimizer, config.lr, config.batch, config.epochs, config.seed, watch.every,
-                 thresholds::kDivergedLossFactor};
+                 thresholds::kDivergedLossFactor, stop};
   RunResult result;
   std::unique_ptr<Prober<T>> prober;
   if (watch.probe_samples > 0)
@@ -95,10 +101,11 @@ RunResult run_typed(const RunConfig& config, const PreparedData& data, TrainObse
 }  // namespace
 
 RunResult run_training(const RunConfig& config, const PreparedData& data,
-                       TrainObserver* observer, const WatchConfig& watch) {
+                       TrainObserver* observer, const WatchConfig& watch,
+                       const std::atomic<bool>* stop) {
   set_threads(config.threads);
-  return config.f64 ? run_typed<double>(config, data, observer, watch)
-                    : run_typed<float>(config, data, observer, watch);
+  return config.f64 ? run_typed<double>(config, data, observer, watch, stop)
+                    : run_typed<float>(config, data, observer, watch, stop);
 }
 
 template <class T>

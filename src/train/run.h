@@ -3,6 +3,7 @@
 // Used by `mlpscope train` and, run after run, by sweeps.
 #pragma once
 
+#include <atomic>
 #include <optional>
 
 #include "data/dataset.h"
@@ -43,8 +44,11 @@ struct RunResult {
   Model model;     // the trained network with the data transform and the run's options
 };
 
+// Refuses a run that would not fit in memory (train/memory.h) before allocating it.
+// `stop`, when given, is polled between steps (TrainConfig::stop).
 RunResult run_training(const RunConfig& config, const PreparedData& data,
-                       TrainObserver* observer = nullptr, const WatchConfig& watch = {});
+                       TrainObserver* observer = nullptr, const WatchConfig& watch = {},
+                       const std::atomic<bool>* stop = nullptr);
 
 // The facts a verdict needs about a run: architecture, lr, and theory at initialization
 // from the inputs of `probe_inputs`.

@@ -6,8 +6,14 @@
 // A step whose batch loss is NaN or ±Inf stops the run: diverged_at_step records it, and
 // diverged_at_layer the first layer whose weights or pre-activations overflowed. An epoch
 // whose loss passes diverged_loss_factor × the initial loss stops it too.
+//
+// A run can be asked to stop (TrainConfig::stop, set by another thread or a signal handler):
+// the trainer polls it between steps, never inside one, so the network is always the one
+// after a whole optimizer step. Stopped within an epoch, the last record is a within-epoch
+// record of the steps taken (the network a saved model holds); the summary says interrupted.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -29,6 +35,9 @@ struct TrainConfig {
   // Stop when an epoch's training loss exceeds this multiple of the initial loss (0: never);
   // runs set it to diagnose/thresholds.h's kDivergedLossFactor.
   double diverged_loss_factor = 0.0;
+  // Polled between steps; true stops the run there (nullptr: never). Only read, so one
+  // flag can stop many runs at once (a sweep's workers).
+  const std::atomic<bool>* stop = nullptr;
 };
 
 class TrainObserver {
