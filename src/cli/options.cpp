@@ -1,9 +1,8 @@
 #include "cli/options.h"
 
-#include <cstdio>
-#include <toml++/toml.h>
-
 #include "core/error.h"
+#include "core/strings.h"
+#include "io/config_file.h"
 
 namespace mlpscope::cli {
 
@@ -39,49 +38,18 @@ bool CommandOptions::given(const std::string& name) const {
   return it != registered_.end() && it->second->count() > 0;
 }
 
-namespace {
-
-std::string toml_value_to_string(const toml::node& node, const std::string& where) {
-  if (const auto* s = node.as_string()) return s->get();
-  if (const auto* i = node.as_integer()) return std::to_string(i->get());
-  if (const auto* b = node.as_boolean()) return b->get() ? "true" : "false";
-  if (const auto* f = node.as_floating_point()) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.17g", f->get());
-    return buffer;
-  }
-  if (const auto* a = node.as_array()) {  // hidden = [256, 128]
-    std::string joined;
-    for (const auto& item : *a) joined += (joined.empty() ? "" : ",") + toml_value_to_string(item, where);
-    return joined;
-  }
-  throw Error(where + ": expected a string, number, boolean or array");
-}
-
-}  // namespace
-
 void CommandOptions::apply_config() {
   for (auto& [name, flag] : flag_values_)
     if (given(name)) values_[name] = flag ? "true" : "false";
   if (config_path_.empty()) return;
-  toml::table table;
-  try {
-    table = toml::parse_file(config_path_);
-  } catch (const toml::parse_error& e) {
-    // toml++ reports line 0 for a file it could not open.
-    const auto line = e.source().begin.line;
-    throw Error("config " + config_path_ + (line > 0 ? " line " + std::to_string(line) : "") +
-                ": " + std::string(e.description()));
-  }
-  for (const auto& [key, node] : table) {
-    const std::string name(key.str());
-    const std::string where = "config " + config_path_ + " line " +
-                              std::to_string(node.source().begin.line) + ", key '" + name + "'";
+  for (const ConfigEntry& entry : read_config_file(config_path_)) {
+    const std::string& name = entry.key;
     if (!values_.contains(name) || name == "config")
-      throw Error(where + ": unknown key (keys are the option names of '" + command_.get_name() +
-                  "', without --)");
+      throw Error("config " + config_path_ + " line " + std::to_string(entry.line) + ", key '" +
+                  name + "': unknown key (keys are the option names of '" +
+                  command_.get_name() + "', without --)");
     if (given(name)) continue;
-    values_[name] = toml_value_to_string(node, where);
+    values_[name] = entry.value;
   }
 }
 
@@ -89,6 +57,33 @@ OptionValues CommandOptions::run_values() const {
   OptionValues run;
   for (const auto& o : run_options()) run[o.name] = values_.at(o.name);
   return run;
+}
+
+void add_watch_options(CommandOptions& options, bool periodic) {
+  options.add("probe-samples", "1000",
+              "probe set size for per-layer statistics and the verdict's cause (0: off)");
+  options.add("sharpness-every", "0",
+              periodic ? "Hessian top eigenvalue at initialization (0), also every N epochs, or never"
+                       : "Hessian top eigenvalue at initialization (0), for the 2/λmax boundary, "
+                         "or never");
+}
+
+WatchConfig watch_config(const CommandOptions& options) {
+  WatchConfig w;
+  const long long probes = parse_integer(options.get("probe-samples"), "option --probe-samples");
+  if (probes < 0) option_error("probe-samples", "must be 0 (probes off) or a positive number of samples");
+  w.probe_samples = static_cast<Index>(probes);
+  const std::string sharpness = options.get("sharpness-every");
+  w.sharpness_every = sharpness == "never" ? -1 : static_cast<int>(parse_integer(sharpness, "option --sharpness-every"));
+  const bool periodic = options.has("every");  // train's: a sweep has no per-epoch λmax
+  if (w.sharpness_every < -1 || (!periodic && w.sharpness_every > 0))
+    option_error("sharpness-every", periodic ? "must be 0 (at initialization only), N epochs, or never"
+                                             : "must be 0 (at initialization) or never, got " + sharpness);
+  if (periodic) {
+    w.every = parse_integer(options.get("every"), "option --every");
+    if (w.every < 0) option_error("every", "must be 0 (epoch ends only) or a positive number of steps");
+  }
+  return w;
 }
 
 }  // namespace mlpscope::cli

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "train/run.h"
 #include "train/run_config.h"
 
 namespace mlpscope::cli {
@@ -25,6 +26,7 @@ class CommandOptions {
   void apply_config();
 
   const std::string& get(const std::string& name) const { return values_.at(name); }
+  bool has(const std::string& name) const { return values_.contains(name); }
   bool flag(const std::string& name) const { return values_.at(name) == "true"; }
   bool given(const std::string& name) const;
   // The run options only, ready for parse_run_config().
@@ -37,5 +39,13 @@ class CommandOptions {
   std::map<std::string, CLI::Option*> registered_;
   std::string config_path_;
 };
+
+// What a run watches, shared by train and sweep: --probe-samples N (0: off) and
+// --sharpness-every. `periodic` (train) also takes N epochs; a sweep stores λmax at
+// initialization alone, so it takes 0 (at initialization) or never.
+void add_watch_options(CommandOptions& options, bool periodic);
+// Those options (and --every where the command has it) as the library's WatchConfig;
+// a bad value throws Error naming the option.
+WatchConfig watch_config(const CommandOptions& options);
 
 }  // namespace mlpscope::cli

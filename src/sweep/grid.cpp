@@ -190,14 +190,20 @@ std::vector<GridPoint> expand_grid(const GridSpec& spec) {
   return points;
 }
 
-nlohmann::json grid_definition(const GridSpec& spec) {
+nlohmann::json grid_definition(const GridSpec& spec, const WatchConfig& watch) {
   nlohmann::json base = nlohmann::json::object();
   for (const auto& [name, value] : spec.base) base[name] = value;
   for (const auto& axis : spec.axes) base.erase(axis.name);  // the axis decides, not the base
   base["threads"] = "1";
   nlohmann::json axes = nlohmann::json::array();
   for (const auto& axis : spec.axes) axes.push_back({{"name", axis.name}, {"values", axis.values}});
-  return {{"base", base}, {"axes", axes}, {"seeds", spec.seeds}};
+  nlohmann::json definition = {{"base", base}, {"axes", axes}, {"seeds", spec.seeds}};
+  // Only where not the default, so that the databases of earlier sweeps still resume.
+  const WatchConfig defaults;
+  if (watch.probe_samples != defaults.probe_samples || watch.sharpness_every != defaults.sharpness_every)
+    definition["watch"] = {{"probe-samples", watch.probe_samples},
+                           {"sharpness-every", watch.sharpness_every < 0 ? "never" : "0"}};
+  return definition;
 }
 
 std::string describe_grid_change(const nlohmann::json& before, const nlohmann::json& after) {
@@ -209,6 +215,11 @@ std::string describe_grid_change(const nlohmann::json& before, const nlohmann::j
     note("the --vary axes");
   if (before.value("seeds", nlohmann::json()) != after.value("seeds", nlohmann::json()))
     note("--seeds");
+  const nlohmann::json bw = before.value("watch", nlohmann::json::object()),
+                       aw = after.value("watch", nlohmann::json::object());
+  for (const char* name : {"probe-samples", "sharpness-every"})
+    if (bw.value(name, nlohmann::json()) != aw.value(name, nlohmann::json()))
+      note(std::string("--") + name);
   const nlohmann::json b = before.value("base", nlohmann::json::object()),
                        a = after.value("base", nlohmann::json::object());
   for (const auto& [name, value] : a.items())

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "train/run.h"
 #include "train/run_config.h"
 
 namespace mlpscope {
@@ -45,8 +46,10 @@ struct GridPoint {
 // a bad value throws Error naming the --vary that holds it.
 std::vector<GridPoint> expand_grid(const GridSpec& spec);
 
-// What identifies a grid in its database: base options, axes and seeds, as canonical JSON.
-nlohmann::json grid_definition(const GridSpec& spec);
+// What identifies a grid in its database: base options, axes and seeds, as canonical JSON,
+// and what the runs watch where that is not the default (probes and λmax decide the
+// verdict's cause and the boundary, so results watched otherwise are another sweep's).
+nlohmann::json grid_definition(const GridSpec& spec, const WatchConfig& watch = {});
 GridSpec grid_from_definition(const nlohmann::json& definition);
 // What differs between two definitions, for people: "the --vary axes, --epochs".
 std::string describe_grid_change(const nlohmann::json& before, const nlohmann::json& after);

@@ -6,6 +6,9 @@
 #include <cstdio>
 
 #include "core/error.h"
+#include "core/strings.h"
+#include "diagnose/diagnosis.h"
+#include "sweep/scale_law.h"
 
 namespace mlpscope {
 
@@ -48,6 +51,30 @@ std::size_t axis_index(const GridSpec& spec, const std::string& name) {
   for (const auto& axis : spec.axes) names += (names.empty() ? "" : ", ") + axis.name;
   throw Error("option --axes: '" + name +
               "' is not a --vary of this sweep (axes: " + (names.empty() ? "none" : names) + ")");
+}
+
+// The homogeneity law along the init-scale axis `scales`, drawn from the smallest scale
+// with a measured boundary; fills the facet's prediction and exponents.
+void draw_scale_law(const std::vector<std::string>& scales,
+                    const std::vector<std::optional<double>>& measured, const RunRow& sample,
+                    std::vector<std::optional<double>>& predicted, MapFacet& facet) {
+  const std::optional<int> k = homogeneity_sharpness_exponent(sample.options);
+  if (!k || measured.empty()) return;
+  std::vector<double> c, lambda;
+  std::optional<std::size_t> first;
+  for (std::size_t i = 0; i < scales.size(); ++i) {
+    c.push_back(parse_double(scales[i], "init-scale"));
+    lambda.push_back(measured[i] ? 2.0 / *measured[i] : NAN);
+    if (measured[i] && (!first || c[i] < c[*first])) first = i;
+  }
+  if (!first) return;
+  for (std::size_t i = 0; i < scales.size(); ++i)
+    predicted.push_back(predicted_stable_lr(*measured[*first], c[*first], c[i], *k));
+  facet.theory_exponent = k;
+  facet.smallest_scale = c[*first];
+  facet.law = describe_homogeneity(sample.options);
+  const double fitted = log_log_slope(c, lambda);
+  if (std::isfinite(fitted)) facet.measured_exponent = fitted;
 }
 
 }  // namespace
@@ -95,6 +122,7 @@ ConvergenceMap build_map(const GridSpec& spec, const std::vector<GridPoint>& poi
   const std::size_t R = map.row_values.size(), C = map.col_values.size();
   std::vector<std::vector<std::vector<Gathered>>> gathered(
       facets, std::vector<std::vector<Gathered>>(R, std::vector<Gathered>(C)));
+  std::vector<const RunRow*> sample(facets, nullptr);  // a run of each facet, for its options
   for (std::size_t f = 0; f < facets; ++f) map.facets[f].cells.assign(R, std::vector<MapCell>(C));
   for (const auto& p : points) {
     std::size_t f = 0;
@@ -107,6 +135,7 @@ ConvergenceMap build_map(const GridSpec& spec, const std::vector<GridPoint>& poi
     const RunRow& run = *it->second;
     ++cell.runs;
     ++cell.verdicts[run.verdict];
+    sample[f] = &run;
     gathered[f][r][c].losses.push_back(run.final_loss.value_or(NAN));
     if (run.sharpness_init && *run.sharpness_init > 0)
       gathered[f][r][c].stable_lr.push_back(2.0 / *run.sharpness_init);
@@ -145,6 +174,17 @@ ConvergenceMap build_map(const GridSpec& spec, const std::vector<GridPoint>& poi
         facet.col_boundary.push_back(median(v));
       }
     }
+    // No λmax in any run (--sharpness-every never, --probe-samples 0): no boundary to draw.
+    const auto none = [](const std::vector<std::optional<double>>& b) {
+      return std::none_of(b.begin(), b.end(), [](const auto& v) { return v.has_value(); });
+    };
+    if (none(facet.row_boundary)) facet.row_boundary.clear();
+    if (none(facet.col_boundary)) facet.col_boundary.clear();
+    // Within a facet only the two axes and the seed vary: any run has the facet's network.
+    if (sample[f] && map.row_axis == "init-scale" && map.col_axis == "lr")
+      draw_scale_law(map.row_values, facet.row_boundary, *sample[f], facet.row_predicted, facet);
+    if (sample[f] && map.col_axis == "init-scale" && map.row_axis == "lr")
+      draw_scale_law(map.col_values, facet.col_boundary, *sample[f], facet.col_predicted, facet);
   }
   return map;
 }
@@ -165,6 +205,23 @@ std::string cell_text(const MapCell& cell) {
   return s + " " + number(cell.median_final_loss, false);
 }
 
+// The prediction's heading: "c^-4 law", 2/λmax ∝ c^-k.
+std::string law_label(const MapFacet& facet) {
+  return "c^-" + std::to_string(*facet.theory_exponent) + " law";
+}
+
+// Under the table: what the law is, where it was drawn from, and what was measured.
+std::string law_note(const MapFacet& facet) {
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "init-scale c: homogeneity (%s) gives λmax ∝ c^%d, so 2/λmax ∝ c^-%d, drawn "
+                "from c = %g; the measured λmax fits c^%s\n",
+                facet.law.c_str(), *facet.theory_exponent, *facet.theory_exponent,
+                *facet.smallest_scale,
+                facet.measured_exponent ? number(*facet.measured_exponent, false).c_str() : "?");
+  return line;
+}
+
 }  // namespace
 
 std::string map_to_text(const ConvergenceMap& map) {
@@ -176,16 +233,23 @@ std::string map_to_text(const ConvergenceMap& map) {
     std::vector<std::string> header{corner};
     for (const auto& v : map.col_values) header.push_back(v);
     if (!facet.row_boundary.empty()) header.push_back("2/λmax");
+    if (!facet.row_predicted.empty()) header.push_back(law_label(facet));
     table.push_back(header);
     for (std::size_t r = 0; r < map.row_values.size(); ++r) {
       std::vector<std::string> line{map.row_values[r]};
       for (const auto& cell : facet.cells[r]) line.push_back(cell_text(cell));
       if (!facet.row_boundary.empty()) line.push_back(number(facet.row_boundary[r], false));
+      if (!facet.row_predicted.empty()) line.push_back(number(facet.row_predicted[r], false));
       table.push_back(line);
     }
     if (!facet.col_boundary.empty()) {
       std::vector<std::string> line{"2/λmax"};
       for (const auto& b : facet.col_boundary) line.push_back(number(b, false));
+      table.push_back(line);
+    }
+    if (!facet.col_predicted.empty()) {
+      std::vector<std::string> line{law_label(facet)};
+      for (const auto& b : facet.col_predicted) line.push_back(number(b, false));
       table.push_back(line);
     }
     std::vector<std::size_t> width(header.size(), 0);
@@ -202,6 +266,7 @@ std::string map_to_text(const ConvergenceMap& map) {
       while (!text.empty() && text.back() == ' ') text.pop_back();
       out += text + "\n";
     }
+    if (facet.theory_exponent) out += law_note(facet);
   }
   return out;
 }
@@ -218,7 +283,7 @@ std::string map_to_csv(const ConvergenceMap& map) {
   out += (map.row_axis.empty() ? "row" : map.row_axis) + "," +
          (map.col_axis.empty() ? "column" : map.col_axis) + ",runs,expected";
   for (const char* v : kVerdicts) out += std::string(",") + v;
-  out += ",median_final_loss,max_stable_lr\n";
+  out += ",median_final_loss,max_stable_lr,predicted_max_stable_lr\n";
   for (const auto& facet : map.facets) {
     for (std::size_t r = 0; r < map.row_values.size(); ++r)
       for (std::size_t c = 0; c < map.col_values.size(); ++c) {
@@ -232,11 +297,13 @@ std::string map_to_csv(const ConvergenceMap& map) {
           line += ',';
           line += std::to_string(it == cell.verdicts.end() ? 0 : it->second);
         }
-        std::optional<double> boundary;
+        std::optional<double> boundary, predicted;
         if (!facet.row_boundary.empty()) boundary = facet.row_boundary[r];
         if (!facet.col_boundary.empty()) boundary = facet.col_boundary[c];
-        out +=
-            line + "," + number(cell.median_final_loss, true) + "," + number(boundary, true) + "\n";
+        if (!facet.row_predicted.empty()) predicted = facet.row_predicted[r];
+        if (!facet.col_predicted.empty()) predicted = facet.col_predicted[c];
+        out += line + "," + number(cell.median_final_loss, true) + "," + number(boundary, true) +
+               "," + number(predicted, true) + "\n";
       }
   }
   return out;

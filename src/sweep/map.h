@@ -4,6 +4,7 @@
 // largest stable learning rate 2/λmax, λmax the top Hessian eigenvalue of the loss at
 // initialization (median over the runs of each value of the other axis). Gradient descent
 // with lr above it is unstable at the start (see DESIGN.md, "The problem it exists for").
+// Where that other axis is init-scale, the homogeneity prediction beside it (scale_law.h).
 #pragma once
 
 #include <map>
@@ -29,6 +30,13 @@ struct MapFacet {
   std::vector<std::vector<MapCell>> cells;  // [row value][column value]
   std::vector<std::optional<double>> row_boundary;  // per row value when the columns are lr
   std::vector<std::optional<double>> col_boundary;  // per column value when the rows are lr
+  // Where the boundary's axis is init-scale (the other one lr): the homogeneity prediction
+  // of 2/λmax beside each measured value, drawn from the smallest scale (sweep/scale_law.h),
+  // the exponents of λmax ∝ c^k it gives and that the measured values fit, and for what.
+  std::vector<std::optional<double>> row_predicted, col_predicted;
+  std::optional<int> theory_exponent;
+  std::optional<double> measured_exponent, smallest_scale;
+  std::string law;  // "relu, 3 weight layers, no biases, softmax + mse"
 };
 
 struct ConvergenceMap {
@@ -45,7 +53,8 @@ ConvergenceMap build_map(const GridSpec& spec, const std::vector<GridPoint>& poi
 
 std::string map_to_text(const ConvergenceMap& map);
 // One line per cell: facet axes, row and column values, runs, expected, one count per
-// verdict, median_final_loss, max_stable_lr (2/λmax where one axis is lr, else empty).
+// verdict, median_final_loss, max_stable_lr (2/λmax where one axis is lr, else empty),
+// predicted_max_stable_lr (the homogeneity prediction where the other axis is init-scale).
 std::string map_to_csv(const ConvergenceMap& map);
 
 // converged → conv, slow → slow, stalled → stall, oscillating → osc, diverged → div.

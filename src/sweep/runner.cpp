@@ -21,11 +21,9 @@ std::string data_key(const RunConfig& c) {
   return nlohmann::json{c.data, c.test, c.limit, c.standardize}.dump();
 }
 
-struct Finished {
-  const GridPoint* point;
-  std::optional<RunRow> row;  // empty: failed
-  std::string error;
-};
+// A run's outcome on its way to the writer: row empty means failed, or stopped when
+// `error` is empty too.
+using Finished = PointOutcome;
 
 }  // namespace
 
@@ -60,8 +58,29 @@ RunRow make_row(const GridPoint& point, const RunResult& result, double seconds,
     }
   row.seconds = seconds;
   if (!s.history.empty()) row.sharpness_init = s.history.front().sharpness;
-  row.summary = summary_to_json(s, result.verdict, row.options).dump();
+  nlohmann::json summary = summary_to_json(s, result.verdict, row.options);
+  // The training loss after each epoch (epoch 0 first): the sweep report's loss curves.
+  nlohmann::json curve = nlohmann::json::array();
+  for (const auto& r : s.history)
+    if (!r.within_epoch) curve.push_back(r.loss);
+  summary["loss_curve"] = std::move(curve);
+  row.summary = summary.dump();
   return row;
+}
+
+PointOutcome run_point(const GridPoint& point, const PreparedData& data, const RunnerConfig& config) {
+  using Clock = std::chrono::steady_clock;
+  PointOutcome outcome{&point, std::nullopt, {}};
+  try {
+    const auto start = Clock::now();
+    const RunResult result = run_training(point.config, data, nullptr, config.watch, config.stop);
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    // A run stopped halfway is not a result: dropped, so that the next sweep redoes it.
+    if (!result.summary.interrupted) outcome.row = make_row(point, result, seconds, config.target);
+  } catch (const std::exception& e) {
+    outcome.error = e.what();
+  }
+  return outcome;
 }
 
 SweepProgress run_points(const std::vector<const GridPoint*>& points, const DataCache& data,
@@ -81,33 +100,32 @@ SweepProgress run_points(const std::vector<const GridPoint*>& points, const Data
   std::mutex mutex;
   std::condition_variable ready;
   std::deque<Finished> finished;
+  int working = 0;  // workers not yet returned, under `mutex`
+  auto stop_requested = [&] { return config.stop && config.stop->load(std::memory_order_relaxed); };
 
+  auto run_one = [&](const GridPoint* p) { return run_point(*p, data.get(p->config), config); };
   auto worker = [&] {
-    while (!stop) {
+    while (!stop && !stop_requested()) {
       const std::size_t i = next++;
-      if (i >= points.size()) return;
-      const GridPoint* p = points[i];
-      Finished f{p, std::nullopt, {}};
-      try {
-        const auto start = Clock::now();
-        const RunResult result =
-            run_training(p->config, data.get(p->config), nullptr, config.watch);
-        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-        f.row = make_row(*p, result, seconds, config.target);
-      } catch (const std::exception& e) {
-        f.error = e.what();
-      }
+      if (i >= points.size()) break;
+      Finished f = run_one(points[i]);
       {
         std::lock_guard lock(mutex);
         finished.push_back(std::move(f));
       }
       ready.notify_one();
     }
+    {
+      std::lock_guard lock(mutex);
+      --working;
+    }
+    ready.notify_one();
   };
 
   const int jobs = std::max(1, std::min<int>(config.jobs, static_cast<int>(points.size())));
   std::vector<std::thread> threads;
   const auto start = Clock::now();
+  working = jobs;
   for (int j = 0; j < jobs; ++j) threads.emplace_back(worker);
 
   // The single writer: this thread. A write that fails (disk full) stops the workers and
@@ -117,13 +135,16 @@ SweepProgress run_points(const std::vector<const GridPoint*>& points, const Data
       Finished f;
       {
         std::unique_lock lock(mutex);
-        ready.wait(lock, [&] { return !finished.empty(); });
+        ready.wait(lock, [&] { return !finished.empty() || working == 0; });
+        if (finished.empty()) break;  // every worker has returned: stopped
         f = std::move(finished.front());
         finished.pop_front();
       }
       if (f.row) {
         write(*f.row);
         ++state.done;
+      } else if (f.error.empty()) {
+        continue;  // stopped in flight: not a result, not a failure
       } else {
         ++state.failed;
         state.failures.push_back("run " + std::to_string(f.point->index) + ": " + f.error);
@@ -137,6 +158,7 @@ SweepProgress run_points(const std::vector<const GridPoint*>& points, const Data
     throw;
   }
   for (auto& t : threads) t.join();
+  state.stopped = state.done + state.failed < state.total;
   return state;
 }
 

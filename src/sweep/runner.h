@@ -9,8 +9,10 @@
 // starts (so a bad data spec fails at once), and shared read-only between runs.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,10 +36,15 @@ struct RunnerConfig {
   int jobs = 1;
   double target = 0.9;  // epochs_to_target: first epoch whose train accuracy reaches it
   WatchConfig watch;    // default: probes on, λmax measured at initialization
+  // Polled between runs and, inside runs, between steps (nullptr: never). Once it reads
+  // true no run starts, runs in flight stop and are dropped (the next sweep redoes them),
+  // and the runs finished so far are still written.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct SweepProgress {
   std::size_t done = 0, failed = 0, total = 0;
+  bool stopped = false;               // RunnerConfig::stop ended it: total − done − failed left
   double seconds = 0.0;               // wall time since the first run started
   std::vector<std::string> failures;  // "index: message", in order of failure
 };
@@ -52,5 +59,14 @@ SweepProgress run_points(const std::vector<const GridPoint*>& points, const Data
 
 // The database row of one run.
 RunRow make_row(const GridPoint& point, const RunResult& result, double seconds, double target);
+
+// One point, run and timed: its row, or the error that stopped it (row empty), or neither
+// when RunnerConfig::stop stopped it halfway.
+struct PointOutcome {
+  const GridPoint* point = nullptr;
+  std::optional<RunRow> row;
+  std::string error;
+};
+PointOutcome run_point(const GridPoint& point, const PreparedData& data, const RunnerConfig& config);
 
 }  // namespace mlpscope

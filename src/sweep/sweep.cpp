@@ -35,13 +35,14 @@ ConvergenceMap export_results(const ResultStore& store, const GridSpec& spec,
 }  // namespace
 
 SweepOutcome run_sweep(const SweepOptions& options,
-                       const std::function<void(const SweepProgress&)>& progress) {
+                       const std::function<void(const SweepProgress&)>& progress,
+                       const PointRunner& runner) {
   // Every check that can fail comes before the first run: grid, axes, --out, data.
   const std::vector<GridPoint> points = expand_grid(options.grid);
   (void)build_map(options.grid, points, {}, options.axes);
   if (options.out.empty()) option_error("out", "a sweep needs a directory for its results");
   ResultStore store(options.out, "out");
-  const nlohmann::json definition = grid_definition(options.grid);
+  const nlohmann::json definition = grid_definition(options.grid, options.runner.watch);
   const auto existing = store.grid();
   if (existing && *existing != definition.dump() && !options.force)
     option_error("out", options.out + " holds the results of another sweep (" +
@@ -65,7 +66,7 @@ SweepOutcome run_sweep(const SweepOptions& options,
   }
   DataCache data;
   data.load(todo);
-  outcome.progress = run_points(
+  outcome.progress = runner(
       todo, data, options.runner, [&](const RunRow& row) { store.insert(row); }, progress);
   outcome.map = export_results(store, options.grid, points, options.out, options.axes);
   return outcome;

@@ -38,8 +38,16 @@ struct SweepOutcome {
   ConvergenceMap map;
 };
 
+// What executes the runs of a sweep, once every check has passed: run_points (threads on
+// this machine) by default; the MPI runner on rank 0 hands them out to other ranks too.
+using PointRunner = std::function<SweepProgress(
+    const std::vector<const GridPoint*>& points, const DataCache& data, const RunnerConfig& config,
+    const std::function<void(const RunRow&)>& write,
+    const std::function<void(const SweepProgress&)>& progress)>;
+
 SweepOutcome run_sweep(const SweepOptions& options,
-                       const std::function<void(const SweepProgress&)>& progress);
+                       const std::function<void(const SweepProgress&)>& progress,
+                       const PointRunner& runner = run_points);
 
 // Joins the databases of `dirs` (all of one grid) into `out`, then writes its results.csv
 // and map.csv. A run found in several is taken once.

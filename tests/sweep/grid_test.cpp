@@ -178,7 +178,7 @@ TEST(SweepMap, CountsVerdictsTakesMediansAndDrawsTheBoundary) {
   const std::string text = map_to_text(map);
   EXPECT_NE(text.find("2/λmax"), std::string::npos) << text;
   EXPECT_NE(text.find("2/3 conv 2"), std::string::npos) << text;
-  EXPECT_NE(map_to_csv(map).find("relu,\"uniform:-1,1\",1,3,3,2,0,0,0,1,2,0.05\n"),
+  EXPECT_NE(map_to_csv(map).find("relu,\"uniform:-1,1\",1,3,3,2,0,0,0,1,2,0.05,\n"),
             std::string::npos)
       << map_to_csv(map);
   // With lr as the rows, the boundary is a row under the table.

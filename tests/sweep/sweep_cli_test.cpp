@@ -141,7 +141,7 @@ TEST_F(SweepCli, SmallSweepWritesDatabaseCsvAndMap) {
   ASSERT_EQ(map.size(), 5u);  // header + 2 lr × 2 init
   EXPECT_EQ(map[0],
             "lr,init,runs,expected,converged,slow,stalled,oscillating,diverged,median_final_loss,"
-            "max_stable_lr");
+            "max_stable_lr,predicted_max_stable_lr");
   EXPECT_TRUE(map[1].starts_with("0.001,\"uniform:-1,1\",2,2,")) << map[1];
 }
 
@@ -212,6 +212,48 @@ TEST_F(SweepCli, KilledSweepResumesToTheSameResults) {
             mlpscope::testing::detail::read_whole_file(path("clean/map.csv")));
 }
 
+// Probes and λmax watch a run without changing its numbers; off, the boundary is gone, and
+// a DIR swept with other watch options is another grid.
+TEST_F(SweepCli, WatchOptionsOffKeepTheNumbersAndDropTheBoundary) {
+  ASSERT_EQ(sweep(small(path("on"))).status, 0);
+  Args off = small(path("off"));
+  off.insert(off.end(), {"--probe-samples", "0", "--sharpness-every", "never"});
+  const CommandResult r = sweep(off);
+  ASSERT_EQ(r.status, 0) << describe(r);
+  EXPECT_EQ(r.out.find("2/λmax"), std::string::npos) << r.out;  // no boundary without λmax
+  const auto on_rows = rows_of(path("on")), off_rows = rows_of(path("off"));
+  ASSERT_EQ(off_rows.size(), on_rows.size());
+  for (const auto& [key, row] : off_rows) {
+    const RunRow& watched = on_rows.at(key);
+    EXPECT_FALSE(row.sharpness_init.has_value()) << key;
+    EXPECT_TRUE(watched.sharpness_init.has_value()) << key;
+    EXPECT_EQ(row.final_loss, watched.final_loss) << key;
+    EXPECT_EQ(row.train_accuracy, watched.train_accuracy) << key;
+  }
+  for (const auto& line : lines_of(mlpscope::testing::detail::read_whole_file(path("off/map.csv"))))
+    EXPECT_TRUE(line.ends_with(",") || line.ends_with("max_stable_lr")) << line;
+
+  // λmax alone off: the same numbers, no λmax.
+  Args no_sharpness = small(path("no_sharpness"));
+  no_sharpness.insert(no_sharpness.end(), {"--sharpness-every", "never"});
+  ASSERT_EQ(sweep(no_sharpness).status, 0);
+  for (const auto& [key, row] : rows_of(path("no_sharpness"))) {
+    EXPECT_FALSE(row.sharpness_init.has_value()) << key;
+    EXPECT_EQ(row.final_loss, on_rows.at(key).final_loss) << key;
+  }
+
+  Args other = small(path("off"));  // the same grid watched otherwise
+  const CommandResult refused = sweep(other);
+  EXPECT_EQ(refused.status, 2) << describe(refused);
+  EXPECT_NE(refused.err.find("--probe-samples"), std::string::npos) << refused.err;
+
+  Args periodic = small(path("periodic"));
+  periodic.insert(periodic.end(), {"--sharpness-every", "5"});
+  const CommandResult bad = sweep(periodic);
+  EXPECT_EQ(bad.status, 2) << describe(bad);
+  EXPECT_NE(bad.err.find("--sharpness-every"), std::string::npos) << bad.err;
+}
+
 TEST_F(SweepCli, AnotherGridInTheSameDirNeedsForce) {
   ASSERT_EQ(sweep(small(path("out"))).status, 0);
   Args other = small(path("out"));
@@ -278,6 +320,8 @@ TEST_F(SweepCli, BadInputIsOneLineAndExitTwo) {
       {{"--vary", "lr=0.1", "--out", out, "--axes", "lr,depth"}, "--axes"},
       {{"--vary", "lr=0.1", "--jobs", "0", "--out", out}, "--jobs"},
       {{"--merge", path("nothing"), "--out", out}, "--merge"},
+      {{"--vary", "lr=0.1", "--probe-samples", "-1", "--out", out}, "--probe-samples"},
+      {{"--vary", "lr=0.1", "--sharpness-every", "often", "--out", out}, "--sharpness-every"},
   };
   for (const auto& [args, piece] : cases) {
     Args full{"--data", "spiral:n=50", "--epochs", "1"};
