@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   add(add_export_command);
   add(add_toy_command);
   add(add_sweep_command);
+  add(add_report_command);
 
   try {
     app.parse(argc, argv);

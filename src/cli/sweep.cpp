@@ -6,13 +6,19 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "cli/options.h"
+#include "cli/report_output.h"
 #include "core/error.h"
 #include "core/strings.h"
+#include "report/sweep_report.h"
+#include "sweep/mpi_runner.h"
 
 namespace mlpscope::cli {
 
@@ -46,6 +52,11 @@ void print_outcome(const SweepOutcome& o, const std::string& out) {
   for (const auto& f : p.failures) std::fprintf(stderr, "mlpscope: %s\n", f.c_str());
 }
 
+// DIR/report.html: the map coloured by verdict, representative loss curves, every run.
+void write_sweep_report(const std::string& dir, const std::vector<std::string>& axes) {
+  write_report(sweep_report_data(dir, axes), (std::filesystem::path(dir) / "report.html").string(), "out");
+}
+
 std::vector<std::string> parse_axes(const std::string& text) {
   if (trim(text).empty()) return {};
   std::vector<std::string> axes;
@@ -56,13 +67,17 @@ std::vector<std::string> parse_axes(const std::string& text) {
 int run(CommandOptions& options, const SweepArgs& args) {
   options.apply_config();
   const std::vector<std::string> axes = parse_axes(options.get("axes"));
+  // Under mpirun a sweep's ranks share the work; a merge is rank 0's alone.
+  const bool under_mpi = mpi::launched_by_mpirun();
   if (!args.merge.empty()) {
     if (!args.vary.empty()) option_error("merge", "joins finished sweeps: it takes no --vary");
+    if (mpi::rank_from_environment() != 0) return 0;
     const SweepOutcome o =
         merge_sweeps(args.merge, options.get("out"), options.flag("force"), axes);
     std::printf("merged   %zu directories into %s: %zu of %zu runs\n\n", args.merge.size(),
                 options.get("out").c_str(), o.skipped, o.grid_size);
     std::printf("%s", map_to_text(o.map).c_str());
+    write_sweep_report(options.get("out"), axes);
     return 0;
   }
   SweepOptions sweep;
@@ -82,25 +97,47 @@ int run(CommandOptions& options, const SweepArgs& args) {
   sweep.force = options.flag("force");
   sweep.axes = axes;
   const std::string jobs = options.get("jobs");
-  const long long j = jobs.empty() ? std::max(1u, std::thread::hardware_concurrency())
-                                   : parse_integer(jobs, "option --jobs");
-  if (j < 1 || j > 4096) option_error("jobs", "must be in 1..4096, got " + jobs);
+  // Under MPI, --jobs is rank 0's local runs beside coordinating (0: coordinate only); each
+  // other rank runs one at a time, as mpirun starts one rank per core.
+  const long long j = !jobs.empty() ? parse_integer(jobs, "option --jobs")
+                      : under_mpi   ? 1
+                                    : std::max(1u, std::thread::hardware_concurrency());
+  if (j < (under_mpi ? 0 : 1) || j > 4096)
+    option_error("jobs", std::string("must be in ") + (under_mpi ? "0" : "1") + "..4096, got " + jobs);
   sweep.runner.jobs = static_cast<int>(j);
+  sweep.runner.watch = watch_config(options);
   sweep.runner.target = parse_double(options.get("target"), "option --target");
   if (sweep.runner.target < 0 || sweep.runner.target > 1)
     option_error("target", "must be an accuracy in [0, 1]");
 
+  // Ctrl-C: no new run starts, runs in flight are dropped, the finished ones are stored.
+  sweep.runner.stop = stop_on_interrupt();
   const bool terminal = ::isatty(STDERR_FILENO);
   auto drawn = std::chrono::steady_clock::time_point{};
-  const SweepOutcome o = run_sweep(sweep, [&](const SweepProgress& p) {
+  const auto show = [&](const SweepProgress& p) {
     // Redrawn at most 10 times a second: small runs finish hundreds a second.
     const auto now = std::chrono::steady_clock::now();
     const bool last = p.done + p.failed == p.total;
     if (!terminal || (!last && now - drawn < std::chrono::milliseconds(100))) return;
     drawn = now;
     show_progress(p);
-  });
+  };
+  std::optional<mpi::Session> session;  // MPI_Init only when mpirun started this process
+  if (under_mpi) session.emplace();
+  const std::optional<SweepOutcome> outcome =
+      session ? mpi::run_sweep(*session, sweep, show) : run_sweep(sweep, show);
+  if (!outcome) return 0;  // another rank than 0: rank 0 reports
+  const SweepOutcome& o = *outcome;
   print_outcome(o, sweep.out);
+  write_sweep_report(sweep.out, axes);
+  if (o.progress.stopped) {
+    const std::size_t left = o.in_shard - o.skipped - o.progress.done - o.progress.failed;
+    std::fprintf(stderr,
+                 "%smlpscope: interrupted: %zu runs stored in %s/results.sqlite, %zu left; "
+                 "run the same command again to resume\n",
+                 terminal ? "\r\033[K" : "", o.skipped + o.progress.done, sweep.out.c_str(), left);
+    return kInterruptedStatus;
+  }
   return o.progress.failed > 0 ? 1 : 0;
 }
 
@@ -117,12 +154,15 @@ Action add_sweep_command(CLI::App& root) {
                       "NAME=V1,V2,… (any option above; log:LO..HI:N, lin:LO..HI:N ranges; a list "
                       "holding ';' is split on ';' alone); repeat for more axes");
   options->add("seeds", "1", "seeds per grid point: --seed, --seed+1, …");
-  options->add("jobs", "", "runs at once, each on one thread [default: every core]");
+  options->add("jobs", "",
+               "runs at once, each on one thread [default: every core; under mpirun: rank 0's "
+               "runs beside the other ranks', default 1, 0 to only coordinate]");
   options->add("out", "", "directory of results.sqlite, results.csv and map.csv");
   options->add("shard", "1/1", "run the K-th of N disjoint slices of the grid (K/N)");
   options->add("force", "false", "discard the results of another grid found in --out", true);
   options->add("target", "0.9", "train accuracy that epochs_to_target waits for");
   options->add("axes", "", "the map's two axes A,B [default: the first two --vary]");
+  add_watch_options(*options, /*periodic=*/false);
   command->add_option("--merge", args->merge,
                       "join the results of these sweep directories into --out");
   options->add_config_option();
@@ -133,8 +173,19 @@ Action add_sweep_command(CLI::App& root) {
       "  mlpscope sweep --limit 2000 --loss mse --vary lr=log:1e-4..1e-2:3 --vary "
       "activation=relu,sigmoid \\\n"
       "      --out runs/fmnist --shard 1/4\n"
-      "  mlpscope sweep --merge runs/a runs/b --out runs/all\n");
-  return [options, args] { return run(*options, *args); };
+      "  mlpscope sweep --merge runs/a runs/b --out runs/all\n"
+      "  mpirun -np 8 mlpscope sweep --data spiral:n=400 --hidden 32,32 --vary lr=log:1e-3..1:8 \\\n"
+      "      --seeds 16 --out runs/mpi   (rank 0 owns the database; every rank runs)\n");
+  return [options, args] {
+    // Under mpirun every rank parses the same command line and meets the same bad input:
+    // rank 0 alone says so, the others end with the same status in silence.
+    if (mpi::rank_from_environment() == 0) return run(*options, *args);
+    try {
+      return run(*options, *args);
+    } catch (const Error&) {
+      return 2;
+    }
+  };
 }
 
 }  // namespace mlpscope::cli

@@ -8,6 +8,8 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/report_output.h"
+#include "report/toy_report.h"
 #include "toy/gd1d.h"
 
 namespace mlpscope::cli {
@@ -58,6 +60,8 @@ int run(CommandOptions& options) {
   std::optional<double> found;
   if (options.flag("scan")) found = scan_boundary(s.f, s.lr, scan);
   const ClosedForm cf = closed_form(s.f, s.lr);
+  const std::string report = options.get("report");
+  if (!report.empty()) check_report_path(report, "report");
 
   if (options.flag("json")) {
     nlohmann::json out = {
@@ -68,6 +72,7 @@ int run(CommandOptions& options) {
       out["closed_form"] = cf.boundary ? nlohmann::json(*cf.boundary) : nlohmann::json(nullptr);
     }
     std::printf("%s\n", out.dump(2).c_str());
+    if (!report.empty()) write_report(toy_report_data(s.f, s.lr, s.x0), report, "report", "", stderr);
     return 0;
   }
   std::printf("f(x) = %s, lr = %g, x0 = %.10g, %d steps\nupdate   %s\n", s.f.name().c_str(), s.lr, s.x0,
@@ -76,6 +81,7 @@ int run(CommandOptions& options) {
   std::printf("verdict  %s: %s\nwhy      %s\n", to_string(verdict).c_str(), describe(verdict, xs).c_str(),
               why.c_str());
   if (options.flag("scan")) print_scan(scan, found, cf);
+  if (!report.empty()) write_report(toy_report_data(s.f, s.lr, s.x0), report, "report");
   return 0;
 }
 
@@ -94,6 +100,8 @@ Action add_toy_command(CLI::App& root) {
                "also find the basin boundary in x0 by bisection and show it beside the closed form", true);
   options->add("json", "false",
                "print f, lr, x0, iterates, verdict (and boundary, closed_form) as one JSON object", true);
+  options->add("report", "",
+               "write an HTML report to FILE: the cobweb plot of the iterates from starts on either side of the boundary");
   options->add_config_option();
   return [options] { return run(*options); };
 }

@@ -6,13 +6,16 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "cli/options.h"
+#include "cli/report_output.h"
 #include "cli/terminal.h"
 #include "core/error.h"
 #include "core/strings.h"
 #include "diagnose/thresholds.h"
 #include "io/model_file.h"
 #include "io/run_log.h"
+#include "train/memory.h"
 #include "train/run.h"
 
 namespace mlpscope::cli {
@@ -120,16 +123,15 @@ void check_writable(const std::string& path, const std::string& option) {
   if (::access(parent.c_str(), W_OK) != 0) option_error(option, "cannot write to " + parent.string());
 }
 
-WatchConfig watch_config(const CommandOptions& options) {
-  WatchConfig w;
-  const RunConfig limits = parse_run_config({{"limit", options.get("probe-samples")}});
-  w.probe_samples = limits.limit;
-  const std::string sharpness = options.get("sharpness-every");
-  w.sharpness_every = sharpness == "never" ? -1 : static_cast<int>(parse_integer(sharpness, "option --sharpness-every"));
-  if (w.sharpness_every < -1) option_error("sharpness-every", "must be 0 (at initialization only), N epochs, or never");
-  w.every = parse_integer(options.get("every"), "option --every");
-  if (w.every < 0) option_error("every", "must be 0 (epoch ends only) or a positive number of steps");
-  return w;
+// After Ctrl-C: where the run stopped and where what it had was written.
+void report_interruption(const TrainSummary& s, const std::string& log, const std::string& save) {
+  std::string where;
+  if (!log.empty()) where += "the log and summary are in " + log;
+  if (!save.empty()) where += (where.empty() ? "the model is in " : ", the model in ") + save;
+  if (where.empty()) where = "nothing was saved (no --log or --save)";
+  std::fprintf(stderr, "mlpscope: interrupted after %d epoch%s (step %lld): %s\n", s.epochs,
+               s.epochs == 1 ? "" : "s", s.history.empty() ? 0LL : s.history.back().step,
+               where.c_str());
 }
 
 int run(CommandOptions& options) {
@@ -140,10 +142,13 @@ int run(CommandOptions& options) {
 
   const PreparedData data = prepare_data(config);
   const Architecture arch = make_architecture(config, data.train);
-  // Every check that can fail comes before the first line is printed: --init-from weights
-  // that do not fit, then a log file that cannot be written.
+  const WatchConfig watch = watch_config(options);
+  // Every check that can fail comes before the first line is printed: a run too large for
+  // memory, --init-from weights that do not fit, then a log file that cannot be written.
+  check_run_memory(config, arch, data, watch);
   if (!config.init_from.empty()) (void)initial_network<double>(config, arch);
   if (!options.get("save").empty()) check_writable(options.get("save"), "save");
+  if (!options.get("report").empty()) check_report_path(options.get("report"), "report");
   std::unique_ptr<RunLog> log;
   if (!options.get("log").empty()) log = std::make_unique<RunLog>(options.get("log"));
   if (!quiet) print_header(out, config, data, arch);
@@ -151,7 +156,8 @@ int run(CommandOptions& options) {
   TerminalObserver terminal(out, config.epochs, data.train.size(), quiet);
   Observers observers(&terminal, log.get());
 
-  const RunResult result = run_training(config, data, &observers, watch_config(options));
+  // From here Ctrl-C stops at the next step and still writes the log, summary and model.
+  const RunResult result = run_training(config, data, &observers, watch, stop_on_interrupt());
   const nlohmann::json summary = summary_to_json(result.summary, result.verdict, config.to_json());
   if (log) log->write(summary);
   if (!options.get("save").empty()) save_model(result.model, options.get("save"));
@@ -162,7 +168,13 @@ int run(CommandOptions& options) {
     if (!options.get("save").empty())
       std::fprintf(out, "saved    %s\n", options.get("save").c_str());
   }
+  if (!options.get("report").empty())
+    write_run_report(result, data.train, summary, options.get("report"), quiet ? nullptr : out);
   if (json) std::printf("%s\n", summary.dump(2).c_str());
+  if (result.summary.interrupted) {
+    report_interruption(result.summary, options.get("log"), options.get("save"));
+    return kInterruptedStatus;
+  }
   return 0;
 }
 
@@ -175,12 +187,10 @@ Action add_train_command(CLI::App& root) {
   options->add_run_options();
   options->add("log", "", "write the run log as JSON Lines to FILE");
   options->add("save", "", "save the trained model to FILE (versioned, checksummed)");
+  options->add("report", "", "write an HTML report of the run to FILE, with the decision boundary on 2-D data");
   options->add("json", "false", "print the final summary as one JSON object on stdout", true);
   options->add("quiet", "false", "print nothing but errors (and --json)", true);
-  options->add("probe-samples", "1000",
-               "probe set size for per-layer statistics and the verdict's cause (0: off)");
-  options->add("sharpness-every", "0",
-               "Hessian top eigenvalue at initialization (0), also every N epochs, or never");
+  add_watch_options(*options, /*periodic=*/true);
   options->add("every", "0", "also log a record every N steps (0: at epoch ends only)");
   options->add_config_option();
   command->footer(

@@ -1,0 +1,129 @@
+#include "report/sweep_report.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+#include "core/error.h"
+#include "sweep/grid.h"
+
+namespace mlpscope {
+
+std::vector<std::size_t> representative_runs(const std::vector<RunRow>& rows, const std::string& verdict) {
+  std::vector<std::size_t> of;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (rows[i].verdict == verdict) of.push_back(i);
+  std::stable_sort(of.begin(), of.end(), [&](std::size_t a, std::size_t b) {
+    const double la = rows[a].final_loss.value_or(INFINITY), lb = rows[b].final_loss.value_or(INFINITY);
+    return la < lb;
+  });
+  if (of.size() <= 3) return of;
+  return {of.front(), of[of.size() / 2], of.back()};
+}
+
+namespace {
+
+nlohmann::json optional_json(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+
+std::string option_text(const nlohmann::json& options, const std::string& name) {
+  const auto it = options.find(name);
+  if (it == options.end()) return "?";
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+nlohmann::json map_json(const ConvergenceMap& map) {
+  nlohmann::json facets = nlohmann::json::array();
+  for (const auto& f : map.facets) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& row : f.cells) {
+      nlohmann::json cells = nlohmann::json::array();
+      for (const auto& c : row)
+        cells.push_back({{"verdicts", c.verdicts},
+                         {"runs", c.runs},
+                         {"expected", c.expected},
+                         {"median_final_loss", optional_json(c.median_final_loss)}});
+      rows.push_back(std::move(cells));
+    }
+    nlohmann::json rb = nlohmann::json::array(), cb = nlohmann::json::array();
+    for (const auto& b : f.row_boundary) rb.push_back(optional_json(b));
+    for (const auto& b : f.col_boundary) cb.push_back(optional_json(b));
+    facets.push_back({{"label", f.label}, {"cells", rows}, {"row_boundary", rb}, {"col_boundary", cb}});
+  }
+  return facets;
+}
+
+}  // namespace
+
+nlohmann::json sweep_report_data(const std::string& dir, const std::vector<std::string>& axes) {
+  if (!std::filesystem::exists(std::filesystem::path(dir) / "results.sqlite"))
+    throw Error(dir + ": no results.sqlite (not a sweep directory; see mlpscope sweep --out)");
+  const ResultStore store(dir, "out");
+  const auto grid = store.grid();
+  if (!grid) throw Error(dir + ": results.sqlite holds no sweep");
+  const GridSpec spec = grid_from_definition(nlohmann::json::parse(*grid));
+  const std::vector<RunRow> rows = store.rows();
+  const ConvergenceMap map = build_map(spec, expand_grid(spec), rows, axes);
+
+  std::vector<std::string> varied;
+  for (const auto& a : spec.axes) varied.push_back(a.name);
+  auto run_label = [&](const RunRow& r) {
+    std::string label;
+    for (const auto& name : varied) label += name + "=" + option_text(r.options, name) + " ";
+    return label + "seed=" + option_text(r.options, "seed");
+  };
+
+  std::map<std::string, int> counts;
+  for (const auto& r : rows) ++counts[r.verdict];
+
+  // Curves: the per-epoch training losses the runner stores in each summary (loss_curve).
+  nlohmann::json curves = nlohmann::json::array();
+  for (const char* verdict : {"converged", "slow", "stalled", "oscillating", "diverged"})
+    for (const std::size_t i : representative_runs(rows, verdict)) {
+      const nlohmann::json summary = nlohmann::json::parse(rows[i].summary, nullptr, false);
+      if (summary.is_discarded() || !summary.contains("loss_curve")) continue;
+      curves.push_back({{"verdict", verdict}, {"label", run_label(rows[i])}, {"losses", summary["loss_curve"]}});
+    }
+
+  nlohmann::json columns = varied;
+  columns.push_back("seed");
+  for (const char* c : {"verdict", "cause", "initial_loss", "final_loss", "best_loss", "train_accuracy",
+                        "test_accuracy", "epochs_to_target", "sharpness_init", "seconds"})
+    columns.push_back(c);
+  nlohmann::json table_rows = nlohmann::json::array();
+  for (const auto& r : rows) {
+    nlohmann::json row = nlohmann::json::array();
+    for (const auto& name : varied) row.push_back(option_text(r.options, name));
+    row.push_back(r.options.value("seed", nlohmann::json(nullptr)));
+    row.push_back(r.verdict);
+    row.push_back(r.cause);
+    for (const auto* v : {&r.initial_loss, &r.final_loss, &r.best_loss, &r.train_accuracy, &r.test_accuracy})
+      row.push_back(optional_json(*v));
+    row.push_back(r.epochs_to_target ? nlohmann::json(*r.epochs_to_target) : nlohmann::json(nullptr));
+    row.push_back(optional_json(r.sharpness_init));
+    row.push_back(r.seconds);
+    table_rows.push_back(std::move(row));
+  }
+
+  std::string base;
+  for (const char* name : {"data", "hidden", "activation", "loss", "init", "optimizer", "lr", "epochs", "batch"}) {
+    const bool is_axis = std::find(varied.begin(), varied.end(), name) != varied.end();
+    const auto it = spec.base.find(name);
+    if (!is_axis && it != spec.base.end()) base += std::string(base.empty() ? "" : " · ") + name + " " + it->second;
+  }
+  const std::size_t expected = expand_grid(spec).size();
+  return {{"kind", "sweep"},
+          {"title", "Sweep report: " + std::to_string(rows.size()) + " runs"},
+          {"subtitle", dir + " · " + std::to_string(rows.size()) + " of " + std::to_string(expected) +
+                           " runs of the grid · " + base},
+          {"row_axis", map.row_axis},
+          {"col_axis", map.col_axis},
+          {"row_values", map.row_values},
+          {"col_values", map.col_values},
+          {"facet_axes", map.facet_axes},
+          {"facets", map_json(map)},
+          {"counts", counts},
+          {"curves", curves},
+          {"table", {{"columns", columns}, {"rows", table_rows}}}};
+}
+
+}  // namespace mlpscope
