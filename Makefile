@@ -3,7 +3,7 @@ BUILD   ?= build
 JOBS    ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup configure build demo test test-fast bench clean
+.PHONY: all setup configure build demo test test-fast bench bench-micro clean fuzz test-sanitize
 
 all: build
 
@@ -18,14 +18,16 @@ configure: setup $(BUILD)/CMakeCache.txt
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The main job on the default data: a 784-256-128-10 ReLU network on Fashion-MNIST, then
-# the case this project exists for (ReLU, softmax + MSE, uniform[-1,1]) and its verdict.
+# The story this project exists for, as a sweep on Fashion-MNIST: relu and sigmoid × six
+# initializations × three learning rates, softmax output with MSE, online SGD (batch 1),
+# 3 seeds: 108 runs on the first 3000 training images, printed as a map of verdicts with
+# the stable learning rate 2/λmax beside each init (about two minutes on two cores; run it
+# again and it resumes, docs/sweep.md).
+DEMO_INITS = uniform:0,1;uniform:-1,1;uniform:-0.5,0.5;normal:0,1;normal:0,0.1;he_normal
 demo: build
-	$(BUILD)/mlpscope train --data fashion-mnist --hidden 256,128 --optimizer adam \
-	  --lr 0.001 --batch 128 --epochs 5 --log $(BUILD)/demo.jsonl --save $(BUILD)/demo.model
-	$(BUILD)/mlpscope eval --model $(BUILD)/demo.model --data fashion-mnist
-	$(BUILD)/mlpscope train --data fashion-mnist --limit 10000 --hidden 256,128 --loss mse \
-	  --init uniform:-1,1 --lr 0.01 --epochs 3
+	$(BUILD)/mlpscope sweep --data fashion-mnist --limit 3000 --hidden 128,64 --loss mse \
+	  --batch 1 --epochs 5 --vary activation=relu,sigmoid --vary 'init=$(DEMO_INITS)' \
+	  --vary lr=0.01,0.001,0.0001 --seeds 3 --axes init,lr --out $(BUILD)/demo
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -34,8 +36,35 @@ test: build
 test-fast: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE slow
 
+# Hardening (docs/hardening.md). libFuzzer targets built with clang in build-fuzz, each run
+# FUZZ_SECONDS after replaying fuzz/regressions/; a crash saves its input there and fails.
+FUZZ_SECONDS ?= 30
+fuzz: setup
+	FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) bash fuzz/run.sh
+
+# The whole unit suite (slow label included) built with AddressSanitizer and UBSan, -O1 -g,
+# in build-sanitize; undefined behaviour, a leak or a memory error fails the test.
+SANITIZE_BUILD ?= build-sanitize
+SANITIZE_ENV = ASAN_OPTIONS=strict_string_checks=1:check_initialization_order=1 \
+  LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp:print_suppressions=0:fast_unwind_on_malloc=0 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+test-sanitize: setup
+	test -f $(SANITIZE_BUILD)/CMakeCache.txt || cmake -S . -B $(SANITIZE_BUILD) \
+	  -DMLPSCOPE_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
+	  $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+	cmake --build $(SANITIZE_BUILD) -j $(JOBS)
+	cd $(SANITIZE_BUILD) && $(SANITIZE_ENV) ctest --output-on-failure -j $(JOBS)
+
+# mlpscope side by side with PyTorch, numpy and the SGEMM roofline (bench/RESULTS.md; about
+# ten minutes). The peers are installed here only: they are never a dependency of the product.
 bench: build
-	BUILD=$(BUILD) bash bench/run.sh
+	bash scripts/setup.sh bench
+	BUILD=$(BUILD) bash bench/run.sh $(BENCH_ARGS)
+
+# The training step alone, under Google Benchmark.
+bench-micro: build
+	BUILD=$(BUILD) bash bench/run.sh micro
 
 clean:
 	rm -rf $(BUILD)
