@@ -245,7 +245,10 @@ std::optional<SweepOutcome> run_sweep(const Session& session, const SweepOptions
     const MPI_Status status = wait_for_message(0, kStart);
     int go = 0;
     MPI_Recv(&go, 1, MPI_INT, status.MPI_SOURCE, kStart, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-    if (!go) throw Error("rank 0 stopped the sweep before its first run");
+    // Rank 0 refused the sweep (bad input) and reports it in one line. This rank exits
+    // quietly with status 0: a non-zero exit here would make mpirun abort the job, which can
+    // kill rank 0 before its line is written.
+    if (!go) return std::nullopt;
     serve(options);
     return std::nullopt;
   }
