@@ -1,5 +1,9 @@
 #include "cli/options.h"
 
+#include <unistd.h>
+
+#include <filesystem>
+
 #include "core/error.h"
 #include "core/strings.h"
 #include "io/config_file.h"
@@ -84,6 +88,15 @@ WatchConfig watch_config(const CommandOptions& options) {
     if (w.every < 0) option_error("every", "must be 0 (epoch ends only) or a positive number of steps");
   }
   return w;
+}
+
+void check_writable(const std::string& path, const std::string& option) {
+  namespace fs = std::filesystem;
+  const fs::path parent = fs::absolute(path).parent_path();
+  std::error_code ec;
+  if (!fs::is_directory(parent, ec)) option_error(option, "directory " + parent.string() + " does not exist");
+  if (fs::is_directory(path, ec)) option_error(option, path + " is a directory");
+  if (::access(parent.c_str(), W_OK) != 0) option_error(option, "cannot write to " + parent.string());
 }
 
 }  // namespace mlpscope::cli

@@ -48,4 +48,9 @@ void add_watch_options(CommandOptions& options, bool periodic);
 // a bad value throws Error naming the option.
 WatchConfig watch_config(const CommandOptions& options);
 
+// Results are written at the end of a command (a model, a report): a path that cannot be
+// written fails before any work, naming --OPTION: a missing directory, a directory in its
+// place, no write permission.
+void check_writable(const std::string& path, const std::string& option);
+
 }  // namespace mlpscope::cli

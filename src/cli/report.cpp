@@ -41,7 +41,7 @@ int run(CommandOptions& options, const ReportArgs& args) {
   namespace fs = std::filesystem;
   const std::string out = options.get("output");
   if (out.empty()) option_error("output", "name the HTML file to write, e.g. -o report.html");
-  check_report_path(out, "output");
+  check_writable(out, "output");
   // A browser that is missing fails the command before anything is written.
   if (!options.get("png").empty()) (void)HeadlessBrowser("png");
   std::error_code ec;

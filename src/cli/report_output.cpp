@@ -14,15 +14,6 @@
 
 namespace mlpscope::cli {
 
-void check_report_path(const std::string& path, const std::string& option) {
-  namespace fs = std::filesystem;
-  const fs::path parent = fs::absolute(path).parent_path();
-  std::error_code ec;
-  if (!fs::is_directory(parent, ec)) option_error(option, "directory " + parent.string() + " does not exist");
-  if (fs::is_directory(path, ec)) option_error(option, path + " is a directory");
-  if (::access(parent.c_str(), W_OK) != 0) option_error(option, "cannot write to " + parent.string());
-}
-
 void write_report(const nlohmann::json& data, const std::string& path, const std::string& option,
                   const std::string& png_dir, std::FILE* out) {
   write_report_page(data, path, option);

@@ -10,9 +10,6 @@
 
 namespace mlpscope::cli {
 
-// Fails early (Error naming --OPTION) when `path` cannot be written: a missing directory,
-// a directory in its place, no write permission.
-void check_report_path(const std::string& path, const std::string& option);
 
 // Writes the page to `path`; when `png_dir` is not empty, each figure as a PNG there. A
 // line per file goes to `out` (nothing when null).

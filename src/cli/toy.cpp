@@ -61,7 +61,7 @@ int run(CommandOptions& options) {
   if (options.flag("scan")) found = scan_boundary(s.f, s.lr, scan);
   const ClosedForm cf = closed_form(s.f, s.lr);
   const std::string report = options.get("report");
-  if (!report.empty()) check_report_path(report, "report");
+  if (!report.empty()) check_writable(report, "report");
 
   if (options.flag("json")) {
     nlohmann::json out = {

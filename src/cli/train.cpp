@@ -113,16 +113,6 @@ void print_verdict(std::FILE* out, const Verdict& v) {
   for (const auto& c : v.checks) std::fprintf(out, "  check  %s\n", c.c_str());
 }
 
-// A model is written after training: a path that cannot be written must fail before.
-void check_writable(const std::string& path, const std::string& option) {
-  namespace fs = std::filesystem;
-  const fs::path parent = fs::absolute(path).parent_path();
-  std::error_code ec;
-  if (!fs::is_directory(parent, ec)) option_error(option, "directory " + parent.string() + " does not exist");
-  if (fs::is_directory(path, ec)) option_error(option, path + " is a directory");
-  if (::access(parent.c_str(), W_OK) != 0) option_error(option, "cannot write to " + parent.string());
-}
-
 // After Ctrl-C: where the run stopped and where what it had was written.
 void report_interruption(const TrainSummary& s, const std::string& log, const std::string& save) {
   std::string where;
@@ -148,7 +138,7 @@ int run(CommandOptions& options) {
   check_run_memory(config, arch, data, watch);
   if (!config.init_from.empty()) (void)initial_network<double>(config, arch);
   if (!options.get("save").empty()) check_writable(options.get("save"), "save");
-  if (!options.get("report").empty()) check_report_path(options.get("report"), "report");
+  if (!options.get("report").empty()) check_writable(options.get("report"), "report");
   std::unique_ptr<RunLog> log;
   if (!options.get("log").empty()) log = std::make_unique<RunLog>(options.get("log"));
   if (!quiet) print_header(out, config, data, arch);

@@ -14,9 +14,12 @@
 
 #include "support/read_text.h"
 #include "support/run_command.h"
+#include "support/sweep_rows.h"
 #include "sweep/store.h"
 
 namespace {
+
+using mlpscope::testing::rows_of;
 
 namespace fs = std::filesystem;
 using Args = std::vector<std::string>;
@@ -92,12 +95,6 @@ TEST_F(Determinism, TrainTwiceOnFashionMnistGivesTheSameLogAndModel) {
   expect_same_train({"train", "--limit", "500", "--standardize", "--hidden", "32",
                      "--optimizer", "momentum", "--batch", "16", "--epochs", "2"},
                     path("fmnist1"), path("fmnist2"));
-}
-
-std::map<std::string, mlpscope::RunRow> rows_of(const std::string& dir) {
-  std::map<std::string, mlpscope::RunRow> rows;
-  for (auto& r : mlpscope::ResultStore(dir).rows()) rows[r.key] = std::move(r);
-  return rows;
 }
 
 TEST_F(Determinism, SweepRowsDoNotDependOnTheRunOrJobs) {

@@ -24,9 +24,13 @@
 #include "support/background_command.h"
 #include "support/read_text.h"
 #include "support/run_command.h"
+#include "support/sweep_rows.h"
 #include "sweep/store.h"
 
 namespace {
+
+using mlpscope::testing::expect_same_runs;
+using mlpscope::testing::rows_of;
 
 namespace fs = std::filesystem;
 using Args = std::vector<std::string>;
@@ -161,35 +165,12 @@ Args sweep_args(const std::string& out) {
           "--seeds", "4", "--jobs", "2", "--out", out};
 }
 
-std::map<std::string, mlpscope::RunRow> rows_of(const std::string& dir) {
-  std::map<std::string, mlpscope::RunRow> rows;
-  for (auto& r : mlpscope::ResultStore(dir).rows()) rows[r.key] = std::move(r);
-  return rows;
-}
-
 std::size_t finished_runs(const std::string& dir) {
   if (!fs::exists(fs::path(dir) / "results.sqlite")) return 0;
   try {
     return mlpscope::ResultStore(dir).finished_keys().size();
   } catch (const std::exception&) {
     return 0;  // the sweep is creating it
-  }
-}
-
-// Everything of a run but its wall time.
-void expect_same_runs(const std::map<std::string, mlpscope::RunRow>& a,
-                      const std::map<std::string, mlpscope::RunRow>& b) {
-  ASSERT_EQ(a.size(), b.size());
-  for (const auto& [key, x] : a) {
-    ASSERT_TRUE(b.contains(key)) << key;
-    const auto& y = b.at(key);
-    EXPECT_EQ(x.verdict, y.verdict) << key;
-    EXPECT_EQ(x.cause, y.cause) << key;
-    EXPECT_EQ(x.final_loss, y.final_loss) << key;
-    EXPECT_EQ(x.best_loss, y.best_loss) << key;
-    EXPECT_EQ(x.train_accuracy, y.train_accuracy) << key;
-    EXPECT_EQ(x.epochs_to_target, y.epochs_to_target) << key;
-    EXPECT_EQ(x.sharpness_init, y.sharpness_init) << key;
   }
 }
 

@@ -22,9 +22,13 @@
 
 #include "core/error.h"
 #include "support/run_command.h"
+#include "support/sweep_rows.h"
 #include "sweep/store.h"
 
 namespace {
+
+using mlpscope::testing::expect_same_runs;
+using mlpscope::testing::rows_of;
 
 namespace fs = std::filesystem;
 using mlpscope::ResultStore;
@@ -100,33 +104,6 @@ Args bigger_grid(const std::string& out) {
           "--vary",   "init=uniform:-1,1;normal:0,0.1;he_normal",
           "--seeds",  "6",
           "--out",    out};
-}
-
-std::map<std::string, RunRow> rows_of(const std::string& dir) {
-  std::map<std::string, RunRow> rows;
-  for (auto& r : ResultStore(dir).rows()) rows[r.key] = std::move(r);
-  return rows;
-}
-
-// Every column but seconds (no two runs take the same time).
-void expect_same_runs(const std::map<std::string, RunRow>& a,
-                      const std::map<std::string, RunRow>& b) {
-  ASSERT_EQ(a.size(), b.size());
-  for (const auto& [key, x] : a) {
-    ASSERT_TRUE(b.contains(key)) << key;
-    const RunRow& y = b.at(key);
-    EXPECT_EQ(x.grid_index, y.grid_index) << key;
-    EXPECT_EQ(x.options, y.options) << key;
-    EXPECT_EQ(x.verdict, y.verdict) << key;
-    EXPECT_EQ(x.cause, y.cause) << key;
-    EXPECT_EQ(x.initial_loss, y.initial_loss) << key;
-    EXPECT_EQ(x.final_loss, y.final_loss) << key;
-    EXPECT_EQ(x.best_loss, y.best_loss) << key;
-    EXPECT_EQ(x.train_accuracy, y.train_accuracy) << key;
-    EXPECT_EQ(x.test_accuracy, y.test_accuracy) << key;
-    EXPECT_EQ(x.epochs_to_target, y.epochs_to_target) << key;
-    EXPECT_EQ(x.sharpness_init, y.sharpness_init) << key;
-  }
 }
 
 int mlpscope_lines(const std::string& err) {
