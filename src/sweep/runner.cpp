@@ -73,7 +73,11 @@ PointOutcome run_point(const GridPoint& point, const PreparedData& data, const R
   PointOutcome outcome{&point, std::nullopt, {}};
   try {
     const auto start = Clock::now();
-    const RunResult result = run_training(point.config, data, nullptr, config.watch, config.stop);
+    // A sweep keeps each run's summary, not its history: the first and last records'
+    // probes are all its verdict reads.
+    WatchConfig watch = config.watch;
+    watch.probe_history = false;
+    const RunResult result = run_training(point.config, data, nullptr, watch, config.stop);
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     // A run stopped halfway is not a result: dropped, so that the next sweep redoes it.
     if (!result.summary.interrupted) outcome.row = make_row(point, result, seconds, config.target);

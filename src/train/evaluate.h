@@ -18,4 +18,10 @@ template <class T>
 Evaluation evaluate(const Network<T>& net, const Dataset& data, Workspace<T>& ws,
                     Index chunk = 1000);
 
+// The same from a forward pass already in ws (one column per sample, `labels` in order):
+// full-batch training evaluates the training set with the pass its next step reuses.
+template <class T>
+Evaluation evaluate_forwarded(const Network<T>& net, const Workspace<T>& ws,
+                              const std::int32_t* labels);
+
 }  // namespace mlpscope

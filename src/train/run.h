@@ -35,6 +35,9 @@ struct WatchConfig {
   Index probe_samples = 1000;  // 0: probes off (no per-layer statistics, no cause)
   int sharpness_every = 0;     // λmax at init (0), also every N epochs, or never (< 0)
   long long every = 0;         // also record every N steps
+  // Probe every record (train: the log's per-layer history), or only the first and the
+  // last (a sweep, whose verdicts read nothing else: TrainConfig::probe_ends_only).
+  bool probe_history = true;
 };
 
 struct RunResult {

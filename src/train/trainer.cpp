@@ -13,23 +13,30 @@ namespace mlpscope {
 
 namespace {
 
+// A record from the training set's evaluation; the test set, when there is one, is
+// evaluated here.
 template <class T>
-EpochRecord measure(const Network<T>& net, const Dataset& train_set, const Dataset* test_set,
-                    Workspace<T>& ws, int epoch, long long step, double lr, double seconds) {
+EpochRecord make_record(const Evaluation& train, const Network<T>& net, const Dataset* test_set,
+                        Workspace<T>& ws, int epoch, long long step, double lr, double seconds) {
   EpochRecord r;
   r.epoch = epoch;
   r.step = step;
   r.lr = lr;
   r.seconds = seconds;
-  const Evaluation e = evaluate(net, train_set, ws);
-  r.loss = e.loss;
-  r.accuracy = e.accuracy;
+  r.loss = train.loss;
+  r.accuracy = train.accuracy;
   if (test_set) {
     const Evaluation t = evaluate(net, *test_set, ws);
     r.test_loss = t.loss;
     r.test_accuracy = t.accuracy;
   }
   return r;
+}
+
+template <class T>
+EpochRecord measure(const Network<T>& net, const Dataset& train_set, const Dataset* test_set,
+                    Workspace<T>& ws, int epoch, long long step, double lr, double seconds) {
+  return make_record(evaluate(net, train_set, ws), net, test_set, ws, epoch, step, lr, seconds);
 }
 
 // 1-based index of the first layer whose parameters or pre-activations are not finite:
@@ -69,14 +76,34 @@ TrainSummary train(Network<T>& net, const Dataset& train_set, const Dataset* tes
 
   TrainSummary summary;
   long long step = 0;
-  auto record = [&](EpochRecord r) {
-    // `previous` is θ before the last step only once a step has been taken and stored.
+  // `previous` is θ before the last step only once a step has been taken and stored.
+  auto probe_record = [&](EpochRecord& r) {
     const bool has_previous = previous.size() == net.params().size();
-    if (probe) probe->measure(net, has_previous ? &previous : nullptr, r);
+    probe->measure(net, has_previous ? &previous : nullptr, r);
+  };
+  auto record = [&](EpochRecord r) {
+    if (probe && (!config.probe_ends_only || summary.history.empty())) probe_record(r);
     summary.history.push_back(std::move(r));
     if (observer) observer->on_epoch(summary.history.back());
   };
-  record(measure(net, train_set, test_set, eval_ws, 0, 0, config.lr, 0.0));
+  // Full batch: X holds the whole training set in its stored order, gathered once, and
+  // train_ws its forward pass through the current network whenever forwarded is true.
+  // The time of that pass belongs to the next step: it is carried into the next epoch's
+  // seconds.
+  const bool full_batch = batch == n;
+  bool forwarded = false;
+  std::chrono::steady_clock::duration forward_time{};
+  auto measure_epoch = [&](int epoch, double seconds) {
+    if (!full_batch) return measure(net, train_set, test_set, eval_ws, epoch, step, config.lr, seconds);
+    if (X.cols() != n) train_set.gather(order.data(), n, X, labels.data());
+    const auto forward_start = std::chrono::steady_clock::now();
+    net.forward(X, train_ws);
+    forward_time = std::chrono::steady_clock::now() - forward_start;
+    forwarded = true;
+    return make_record(evaluate_forwarded(net, train_ws, labels.data()), net, test_set, eval_ws,
+                       epoch, step, config.lr, seconds);
+  };
+  record(measure_epoch(0, 0.0));
   summary.initial_loss = summary.best_loss = summary.history[0].loss;
 
   auto stop_requested = [&] { return config.stop && config.stop->load(std::memory_order_relaxed); };
@@ -88,15 +115,22 @@ TrainSummary train(Network<T>& net, const Dataset& train_set, const Dataset* tes
     // Full-batch steps see every sample in the same order: no shuffle needed.
     if (batch < n) order_rng.shuffle(order);
     const auto start = std::chrono::steady_clock::now();
-    // Time spent on within-epoch records is subtracted: `seconds` counts training steps only.
+    // Time spent on within-epoch records is subtracted and a forward pass done ahead for
+    // this epoch's step added: `seconds` counts training steps only.
     std::chrono::steady_clock::duration paused{};
+    if (forwarded) paused -= forward_time;
     for (Index s = 0; s < steps_per_epoch; ++s) {
       const Index first = s * batch, count = std::min(batch, n - first);
       // A full batch is the same samples in the same order every step: gathered once.
       if (batch < n || X.cols() != count) train_set.gather(order.data() + first, count, X, labels.data());
-      net.forward(X, train_ws);
+      // A pass done ahead came with its loss: the last record's, on the same batch.
+      double batch_loss = forwarded ? summary.history.back().loss : 0.0;
+      if (!forwarded) {
+        net.forward(X, train_ws);
+        batch_loss = net.loss_sum(train_ws, labels.data());
+      }
+      forwarded = false;
       ++step;
-      const double batch_loss = net.loss_sum(train_ws, labels.data());
       if (!std::isfinite(batch_loss)) {
         summary.diverged_at_step = step;
         summary.diverged_at_layer = first_nonfinite_layer(net, train_ws);
@@ -142,7 +176,7 @@ TrainSummary train(Network<T>& net, const Dataset& train_set, const Dataset* tes
       break;
     }
     summary.epochs = epoch;
-    record(measure(net, train_set, test_set, eval_ws, epoch, step, config.lr, seconds));
+    record(measure_epoch(epoch, seconds));
     const double loss = summary.history.back().loss;
     if (std::isfinite(loss)) summary.best_loss = std::min(summary.best_loss, loss);
     else if (!summary.diverged_at_step) {
@@ -154,6 +188,9 @@ TrainSummary train(Network<T>& net, const Dataset& train_set, const Dataset* tes
         loss > config.diverged_loss_factor * summary.initial_loss && !summary.diverged_at_step)
       summary.diverged_at_step = step;
   }
+  // The last record is probed with the network it was measured on: nothing has changed
+  // since (every exit from the loop above records last).
+  if (probe && config.probe_ends_only && summary.history.size() > 1) probe_record(summary.history.back());
   const EpochRecord& last = summary.history.back();
   summary.final_loss = last.loss;
   summary.train_accuracy = last.accuracy;

@@ -7,6 +7,10 @@
 // diverged_at_layer the first layer whose weights or pre-activations overflowed. An epoch
 // whose loss passes diverged_loss_factor × the initial loss stops it too.
 //
+// Full-batch training (one step per epoch, the samples in the same order every step)
+// takes the training loss and accuracy of each record from the forward pass of the step
+// that follows it: the same network on the same batch, so one forward pass serves both.
+//
 // A run can be asked to stop (TrainConfig::stop, set by another thread or a signal handler):
 // the trainer polls it between steps, never inside one, so the network is always the one
 // after a whole optimizer step. Stopped within an epoch, the last record is a within-epoch
@@ -38,6 +42,10 @@ struct TrainConfig {
   // Polled between steps; true stops the run there (nullptr: never). Only read, so one
   // flag can stop many runs at once (a sweep's workers).
   const std::atomic<bool>* stop = nullptr;
+  // Probe only the first and the last record (the others go to the observer without
+  // probe fields). A sweep's verdicts read nothing else, and a probe costs about as much as
+  // a step: with one full-batch step per epoch, probing every epoch tripled a run's time.
+  bool probe_ends_only = false;
 };
 
 class TrainObserver {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "data/load.h"
+#include "train/evaluate.h"
 #include "train/run.h"
 
 namespace mlpscope {
@@ -92,6 +93,63 @@ TEST(Trainer, OnlineSgdAndLinearModelRun) {
                                   {"batch", "1"}, {"epochs", "3"}, {"lr", "0.05"}});
   EXPECT_GE(r.summary.train_accuracy, 0.9);
   EXPECT_EQ(r.model.arch.num_layers(), 1);
+}
+
+// Full-batch training takes each record's training loss from the forward pass its next step
+// reuses: the record after k epochs must be what a fresh evaluation of the network trained
+// for k epochs gives.
+TEST(Trainer, FullBatchRecordsAreFreshEvaluationsOfTheNetwork) {
+  OptionValues options{{"data", "spiral:n=300"}, {"test", "none"}, {"hidden", "16,16"},
+                       {"optimizer", "sgd"}, {"lr", "0.1"}, {"batch", "full"}, {"seed", "4"},
+                       {"dtype", "f64"}};
+  options["epochs"] = "4";
+  const RunResult whole = train_with(options);
+  ASSERT_EQ(whole.summary.history.size(), 5u);
+  for (int k = 0; k <= 4; ++k) {
+    options["epochs"] = std::to_string(k);
+    const RunConfig config = parse_run_config(options);
+    const PreparedData data = prepare_data(config);
+    const RunResult part = run_training(config, data);
+    Network<double> net(part.model.arch);
+    part.model.copy_to(net);
+    Workspace<double> ws;
+    const Evaluation e = evaluate(net, data.train, ws);
+    const EpochRecord& r = whole.summary.history[static_cast<std::size_t>(k)];
+    EXPECT_DOUBLE_EQ(r.loss, e.loss) << "epoch " << k;
+    EXPECT_EQ(r.accuracy, e.accuracy) << "epoch " << k;
+  }
+}
+
+// A sweep probes only the first and the last record; its verdict and the probes it reads
+// must be those of a run that probes every record.
+TEST(Trainer, ProbingTheEndsOnlyKeepsTheVerdictAndTheEndProbes) {
+  for (const char* batch : {"full", "16"}) {
+    const RunConfig config = parse_run_config({{"data", "moons:n=200"}, {"test", "none"},
+                                               {"hidden", "16,16"}, {"optimizer", "sgd"}, {"lr", "0.2"},
+                                               {"batch", batch}, {"epochs", "6"}, {"seed", "2"}});
+    const PreparedData data = prepare_data(config);
+    WatchConfig ends;
+    ends.probe_history = false;
+    const RunResult all = run_training(config, data), some = run_training(config, data, nullptr, ends);
+    const auto& a = all.summary.history;
+    const auto& b = some.summary.history;
+    ASSERT_EQ(a.size(), b.size());
+    EXPECT_EQ(all.model.params, some.model.params) << "batch " << batch;
+    EXPECT_EQ(all.verdict.verdict, some.verdict.verdict);
+    EXPECT_EQ(all.verdict.cause, some.verdict.cause);
+    EXPECT_EQ(all.verdict.explanation, some.verdict.explanation);
+    for (std::size_t i = 1; i + 1 < b.size(); ++i) EXPECT_TRUE(b[i].layers.empty()) << "record " << i;
+    for (std::size_t i : {std::size_t{0}, b.size() - 1}) {
+      ASSERT_EQ(a[i].layers.size(), b[i].layers.size());
+      ASSERT_FALSE(b[i].layers.empty());
+      for (std::size_t l = 0; l < a[i].layers.size(); ++l) {
+        EXPECT_EQ(a[i].layers[l].dead_fraction, b[i].layers[l].dead_fraction);
+        EXPECT_EQ(a[i].layers[l].grad_norm, b[i].layers[l].grad_norm);
+        EXPECT_EQ(a[i].layers[l].update_ratio, b[i].layers[l].update_ratio);
+      }
+      EXPECT_EQ(a[i].sharpness, b[i].sharpness);
+    }
+  }
 }
 
 }  // namespace
