@@ -9,6 +9,7 @@ packages=(
   build-essential cmake pkg-config
   libeigen3-dev          # matrices
   libopenblas-dev        # fast GEMM behind Eigen (EIGEN_USE_BLAS)
+  libxsmm-dev            # small GEMMs: kernels generated per shape (src/core/small_gemm.h)
   libpcg-cpp-dev         # random numbers, reproducible across platforms
   libcli11-dev           # command line
   libtomlplusplus-dev    # --config FILE

@@ -2,6 +2,8 @@
 
 #include <cassert>
 
+#include "core/small_gemm.h"
+
 #ifdef MLPSCOPE_HAVE_OPENBLAS
 #include <cblas.h>
 #endif
@@ -50,6 +52,9 @@ void gemm(Op op_a, Op op_b, T alpha, Eigen::Ref<const Matrix<T>> A, Eigen::Ref<c
     else C *= beta;
     return;
   }
+  if (small_gemm(op_a, op_b, m, n, k, alpha, A.data(), A.outerStride(), B.data(), B.outerStride(),
+                 beta, C.data(), C.outerStride()))
+    return;
 #ifdef MLPSCOPE_HAVE_OPENBLAS
   call_gemm(to_cblas(op_a), to_cblas(op_b), static_cast<int>(m), static_cast<int>(n),
             static_cast<int>(k), alpha, A.data(), leading(A.outerStride()), B.data(),

@@ -1,6 +1,7 @@
 // core/blas.h against Eigen's product expressions, for every transpose combination, with
 // α and β that scale and accumulate, on shapes from empty to blocked sizes.
 #include "core/blas.h"
+#include "core/small_gemm.h"
 
 #include <gtest/gtest.h>
 
@@ -54,6 +55,38 @@ TEST(Blas, GemmMatchesEigenForEveryTransposeAlphaAndBeta) {
         check_gemm<double>(m, n, k, 1e-13);
         check_gemm<float>(m, n, k, 1e-5);
       }
+}
+
+// Shapes small_gemm takes (16 to 64 rows) and its neighbours, in both precisions: the
+// generated kernels, the transposed-A copy and the scratch for α ≠ 1 or β ∉ {0, 1}.
+TEST(Blas, SmallGemmMatchesEigenForEveryTransposeAlphaAndBeta) {
+  for (Index m : {8, 15, 16, 32, 64, 65})
+    for (Index n : {1, 2, 40, 400})
+      for (Index k : {1, 2, 32, 400}) {
+        check_gemm<double>(m, n, k, 1e-13);
+        check_gemm<float>(m, n, k, 1e-5);
+      }
+}
+
+TEST(Blas, SmallGemmTakesTheShapesItWasMeasuredOn) {
+  if (small_gemm_available()) {
+    EXPECT_TRUE(small_gemm_suits<float>(32, 400, 32));
+    EXPECT_TRUE(small_gemm_suits<float>(32, 400, 2));
+    EXPECT_TRUE(small_gemm_suits<double>(8, 400, 32));
+  }
+  EXPECT_FALSE(small_gemm_suits<float>(2, 400, 32));     // fewer rows than a vector
+  EXPECT_FALSE(small_gemm_suits<float>(128, 128, 128));  // large: OpenBLAS's packing pays
+  EXPECT_FALSE(small_gemm_suits<float>(64, 1000, 64));   // m·n·k above 2^21
+}
+
+TEST(Blas, SmallGemmWritesIntoABlockOfALargerMatrix) {
+  Rng rng(7);
+  const Matrix<float> A = random_matrix<float>(32, 20, rng), B = random_matrix<float>(20, 10, rng);
+  Matrix<float> big = Matrix<float>::Zero(40, 14);
+  gemm<float>(Op::none, Op::none, 1.0f, A, B, 0.0f, big.block(3, 2, 32, 10));
+  EXPECT_LT(relative_difference<float>(big.block(3, 2, 32, 10), A * B), 1e-6);
+  EXPECT_EQ(big.topRows(3).norm() + big.bottomRows(5).norm(), 0.0f);
+  EXPECT_EQ(big.leftCols(2).norm() + big.rightCols(2).norm(), 0.0f);
 }
 
 TEST(Blas, GemmWithAnEmptySumScalesC) {
