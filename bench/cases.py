@@ -83,13 +83,14 @@ class Bench:
     # --- the roofline ------------------------------------------------------------------
 
     def sgemm_peak(self):
-        size = 1024 if self.quick else 2048
+        sizes = "512,1024" if self.quick else "512,1024,2048,3072"
         threads = ",".join(map(str, self.threads))
-        cmd = [self.sgemm, "--size", size, "--repeats", max(5, self.repeats), "--threads", threads]
+        cmd = [self.sgemm, "--size", sizes, "--repeats", max(5, self.repeats), "--threads", threads]
         self.commands.append(cmd)
         for line in processes.json_lines(processes.run(cmd)):
             self.corename = line["corename"]
-            self.peak[line["threads"]] = self.figure(f"cblas_sgemm {size}³ (OpenBLAS)", "peak",
+            size = line["size"]
+            self.peak[line["threads"]] = self.figure(f"cblas_sgemm {size}³ (OpenBLAS, best of {sizes})", "peak",
                                                      line["threads"], line["gflops"], "GFLOP/s")
 
     def peak_gflops(self, threads):
@@ -253,7 +254,12 @@ class Bench:
         for name, extra, data_bytes in (("train set only (--test none)", ["--test", "none"],
                                          FMNIST_TRAIN_BYTES),
                                         ("with the t10k test split (default)", [],
-                                         FMNIST_TRAIN_BYTES + FMNIST_TEST_BYTES)):
+                                         FMNIST_TRAIN_BYTES + FMNIST_TEST_BYTES),
+                                        # The watch's working set (1000 probe samples and
+                                        # λmax's float64 copies of the parameters) apart.
+                                        ("train set only, probes and λmax off",
+                                         ["--test", "none", "--probe-samples", 0,
+                                          "--sharpness-every", "never"], FMNIST_TRAIN_BYTES)):
             cmd = base + limit + extra
             self.commands.append(cmd)
             peak = self.figure(f"peak RSS, Fashion-MNIST batch 128, {name}", "mlpscope", 1,

@@ -1,13 +1,15 @@
 // The roofline of this machine: the best single-precision GEMM rate OpenBLAS reaches on
-// large square matrices, at each thread count asked for. bench/driver.py holds mlpscope's
+// square matrices, at each thread count asked for, over several sizes (the best size
+// depends on the caches: 2048 alone measured 71 GFLOP/s on one Zen 3 core, below what
+// mlpscope's own 784-1024-1024-10 products reached, so one size under-reads the peak). bench/driver.py holds mlpscope's
 // achieved GFLOP/s against it (DESIGN.md: batch 512 on 784-1024-1024-10 ≥ 75% of it).
 //
-//   sgemm_peak [--size N] [--repeats R] [--threads T1,T2,…]
+//   sgemm_peak [--size N1,N2,…] [--repeats R] [--threads T1,T2,…]
 //
 // C = A·B with A, B, C (N, N) float32 costs 2·N³ floating-point operations (one multiply
 // and one add per term of each of the N² dot products of length N). Each repeat times one
-// cblas_sgemm call after one untimed warm-up call per thread count; the peak is the best
-// repeat. Before timing, one small product is checked against a naive double-precision
+// cblas_sgemm call after one untimed warm-up call per size and thread count; the peak is
+// the best repeat, and each thread count reports the size whose best repeat is highest. Before timing, one small product is checked against a naive double-precision
 // one, so a broken BLAS (a wrong kernel for this CPU: see OPENBLAS_CORETYPE in the bench
 // notes) fails loudly instead of printing a fast wrong figure.
 //
@@ -29,7 +31,7 @@
 namespace {
 
 struct Options {
-  int size = 2048;
+  std::vector<int> sizes{512, 1024, 2048, 3072};
   int repeats = 5;
   std::vector<int> threads{1, 2};
 };
@@ -54,7 +56,10 @@ Options parse(int argc, char** argv) {
     if (i + 1 >= argc) throw std::invalid_argument(option + ": missing value");
     const std::string value = argv[++i];
     if (option == "--size") {
-      options.size = parse_positive(option, value);
+      options.sizes.clear();
+      std::stringstream list(value);
+      for (std::string item; std::getline(list, item, ',');)
+        options.sizes.push_back(parse_positive(option, item));
     } else if (option == "--repeats") {
       options.repeats = parse_positive(option, value);
     } else if (option == "--threads") {
@@ -113,22 +118,34 @@ int main(int argc, char** argv) {
     const Options options = parse(argc, argv);
     std::mt19937 rng(1);
     check_against_naive(rng);
-    const int n = options.size;
-    const std::vector<float> a = random_matrix(n, n, rng), b = random_matrix(n, n, rng);
-    std::vector<float> c(static_cast<std::size_t>(n) * static_cast<std::size_t>(n));
-    const double flops = 2.0 * double(n) * double(n) * double(n);
+    const int largest = *std::max_element(options.sizes.begin(), options.sizes.end());
+    const std::vector<float> a = random_matrix(largest, largest, rng), b = random_matrix(largest, largest, rng);
+    std::vector<float> c(static_cast<std::size_t>(largest) * static_cast<std::size_t>(largest));
     for (const int threads : options.threads) {
       openblas_set_num_threads(threads);
-      sgemm(n, n, n, a, b, c);  // warm-up: thread pool, page faults, caches
-      std::printf("{\"threads\": %d, \"size\": %d, \"corename\": \"%s\", \"gflops\": [", threads, n,
-                  openblas_get_corename());
-      for (int r = 0; r < options.repeats; ++r) {
-        const auto start = std::chrono::steady_clock::now();
-        sgemm(n, n, n, a, b, c);
-        const double seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        std::printf("%s%.2f", r ? ", " : "", flops / seconds * 1e-9);
+      int best_size = 0;
+      std::vector<double> best;
+      for (const int n : options.sizes) {
+        // The leading n×n corners of the largest matrices (leading dimension n: contiguous).
+        const double flops = 2.0 * double(n) * double(n) * double(n);
+        sgemm(n, n, n, a, b, c);  // warm-up: thread pool, page faults, caches
+        std::vector<double> gflops;
+        for (int r = 0; r < options.repeats; ++r) {
+          const auto start = std::chrono::steady_clock::now();
+          sgemm(n, n, n, a, b, c);
+          const double seconds =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+          gflops.push_back(flops / seconds * 1e-9);
+        }
+        if (best.empty() || *std::max_element(gflops.begin(), gflops.end()) >
+                                *std::max_element(best.begin(), best.end())) {
+          best = gflops;
+          best_size = n;
+        }
       }
+      std::printf("{\"threads\": %d, \"size\": %d, \"corename\": \"%s\", \"gflops\": [", threads,
+                  best_size, openblas_get_corename());
+      for (std::size_t r = 0; r < best.size(); ++r) std::printf("%s%.2f", r ? ", " : "", best[r]);
       std::printf("]}\n");
       std::fflush(stdout);
     }
