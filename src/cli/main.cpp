@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "core/error.h"
+#include "sweep/mpi_runner.h"
 
 int main(int argc, char** argv) {
   using namespace mlpscope::cli;
@@ -41,6 +42,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // Under mpirun every rank parses the same command line and fails alike: rank 0 says so
+    // once (before MPI_Init the rank is known from the environment only). The others exit
+    // with status 0, as after any refusal by rank 0 (sweep/mpi_runner.cpp): a non-zero
+    // status would make mpirun abort the job, which can kill rank 0 before its line is out.
+    if (mlpscope::mpi::rank_from_environment() != 0) return 0;
     // CLI11 checks "a subcommand is required" before it looks at stray words, so an unknown
     // command would otherwise be reported without its name.
     if (argc > 1 && argv[1][0] != '-' &&

@@ -178,12 +178,14 @@ Action add_sweep_command(CLI::App& root) {
       "      --seeds 16 --out runs/mpi   (rank 0 owns the database; every rank runs)\n");
   return [options, args] {
     // Under mpirun every rank parses the same command line and meets the same bad input:
-    // rank 0 alone says so, the others end with the same status in silence.
+    // rank 0 alone says so, with status 2; the others end in silence with status 0, since a
+    // non-zero status would make mpirun abort the job, which can kill rank 0 before its line
+    // is out (as after a refusal by rank 0 alone, sweep/mpi_runner.cpp).
     if (mpi::rank_from_environment() == 0) return run(*options, *args);
     try {
       return run(*options, *args);
     } catch (const Error&) {
-      return 2;
+      return 0;
     }
   };
 }

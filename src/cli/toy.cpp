@@ -9,6 +9,8 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/report_output.h"
+#include "core/error.h"
+#include "report/browser.h"
 #include "report/toy_report.h"
 #include "toy/gd1d.h"
 
@@ -62,6 +64,11 @@ int run(CommandOptions& options) {
   const ClosedForm cf = closed_form(s.f, s.lr);
   const std::string report = options.get("report");
   if (!report.empty()) check_writable(report, "report");
+  const std::string png = options.get("png");
+  if (!png.empty() && report.empty())
+    option_error("png", "needs --report FILE: the figures are drawn from the report's page");
+  // A browser that is missing fails the command before anything is written.
+  if (!png.empty()) (void)HeadlessBrowser("png");
 
   if (options.flag("json")) {
     nlohmann::json out = {
@@ -72,7 +79,7 @@ int run(CommandOptions& options) {
       out["closed_form"] = cf.boundary ? nlohmann::json(*cf.boundary) : nlohmann::json(nullptr);
     }
     std::printf("%s\n", out.dump(2).c_str());
-    if (!report.empty()) write_report(toy_report_data(s.f, s.lr, s.x0), report, "report", "", stderr);
+    if (!report.empty()) write_report(toy_report_data(s.f, s.lr, s.x0), report, "report", png, stderr);
     return 0;
   }
   std::printf("f(x) = %s, lr = %g, x0 = %.10g, %d steps\nupdate   %s\n", s.f.name().c_str(), s.lr, s.x0,
@@ -81,7 +88,7 @@ int run(CommandOptions& options) {
   std::printf("verdict  %s: %s\nwhy      %s\n", to_string(verdict).c_str(), describe(verdict, xs).c_str(),
               why.c_str());
   if (options.flag("scan")) print_scan(scan, found, cf);
-  if (!report.empty()) write_report(toy_report_data(s.f, s.lr, s.x0), report, "report");
+  if (!report.empty()) write_report(toy_report_data(s.f, s.lr, s.x0), report, "report", png);
   return 0;
 }
 
@@ -102,6 +109,7 @@ Action add_toy_command(CLI::App& root) {
                "print f, lr, x0, iterates, verdict (and boundary, closed_form) as one JSON object", true);
   options->add("report", "",
                "write an HTML report to FILE: the cobweb plot of the iterates from starts on either side of the boundary");
+  options->add("png", "", "with --report, also write each figure as DIR/NAME.png (needs headless Chromium)");
   options->add_config_option();
   return [options] { return run(*options); };
 }

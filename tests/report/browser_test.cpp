@@ -134,6 +134,19 @@ TEST_F(Browser, PngFiguresFromARunLog) {
   for (const auto& entry : fs::directory_iterator(pngs)) EXPECT_EQ(entry.path().extension(), ".png");
 }
 
+TEST_F(Browser, PngFiguresFromTheToy) {
+  const fs::path pngs = work_dir() / "toy-figures";
+  const auto r = run_command({MLPSCOPE_BINARY, "toy", "--f", "x^4", "--lr", "0.01", "--x0", "8", "--report",
+                              (work_dir() / "toy-png.html").string(), "--png", pngs.string()});
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const char* name : {"cobweb", "iterates"}) {
+    const fs::path png = pngs / (std::string(name) + ".png");
+    ASSERT_TRUE(fs::exists(png)) << png << "\n" << r.out;
+    EXPECT_GT(png_size(png).first, 1000) << name;
+    EXPECT_GT(fs::file_size(png), 20'000u) << name;
+  }
+}
+
 TEST(ReportCommand, PngWithoutABrowserIsOneClearError) {
   const fs::path dir = work_dir() / "no-browser";
   fs::create_directories(dir);

@@ -245,6 +245,7 @@ const Row kRows[] = {
     {"DiagnoseLrNan", {"diagnose", "--data", "spiral:n=100", "--hidden", "8", "--lr", "nan"}, 2, "option --lr: 'nan' is not a finite number"},
     {"ToyLrNan", {"toy", "--f", "x^4", "--lr", "nan", "--x0", "1"}, 2, "option --lr: 'nan' is not a finite number"},
     {"ToyUnknownFunction", {"toy", "--f", "sin(x)", "--lr", "0.1", "--x0", "1"}, 2, "option --f: 'sin(x)' is not a function: expected x^2, x^4 or |x|^p with a real p > 1 (e.g. |x|^3, |x|^1.5)"},
+    {"ToyPngWithoutReport", {"toy", "--png", "figures"}, 2, "option --png: needs --report FILE: the figures are drawn from the report's page"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Table, BadInput, ::testing::ValuesIn(kRows),
