@@ -21,7 +21,6 @@
 #include <vector>
 
 #include "io/model_file.h"
-#include "support/background_command.h"
 #include "support/read_text.h"
 #include "support/run_command.h"
 #include "support/sweep_rows.h"

@@ -60,33 +60,42 @@ class TempFile {
 
 }  // namespace detail
 
-// argv[0] is the program's path; stdin is /dev/null.
-inline CommandResult run_command(const std::vector<std::string>& argv) {
-  CommandResult result;
-  for (const auto& arg : argv) result.command += (result.command.empty() ? "" : " ") + arg;
-  const detail::TempFile out, err;
-
+// Starts argv (argv[0] is the program's path, no shell) with stdin from /dev/null and
+// stdout and stderr written to the two files (created or truncated); returns its pid.
+inline pid_t start_command(const std::vector<std::string>& argv, const std::string& out_path,
+                           const std::string& err_path) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.path().c_str(),
-                                   O_WRONLY | O_TRUNC, 0);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.path().c_str(),
-                                   O_WRONLY | O_TRUNC, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
   std::vector<char*> args;
   for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
-
   pid_t pid = 0;
   const int spawned = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (spawned != 0)
     throw std::runtime_error("cannot run " + argv[0] + ": " + std::strerror(spawned));
-  int wait_status = 0;
-  while (::waitpid(pid, &wait_status, 0) < 0)
+  return pid;
+}
+
+// The exit status of `pid` once it ends; 128 + N when killed by signal N.
+inline int wait_for(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) throw std::runtime_error("waitpid: " + std::string(std::strerror(errno)));
-  result.status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status)
-                                         : 128 + WTERMSIG(wait_status);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// argv[0] is the program's path; stdin is /dev/null.
+inline CommandResult run_command(const std::vector<std::string>& argv) {
+  CommandResult result;
+  for (const auto& arg : argv) result.command += (result.command.empty() ? "" : " ") + arg;
+  const detail::TempFile out, err;
+  result.status = wait_for(start_command(argv, out.path(), err.path()));
   result.out = detail::read_whole_file(out.path());
   result.err = detail::read_whole_file(err.path());
   return result;

@@ -4,7 +4,6 @@
 // Skipped where the build has no MPI or mpirun is missing.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -184,16 +183,7 @@ std::optional<pid_t> rank_pid(pid_t mpirun_pid, int rank) {
 
 TEST_F(MpiSweep, KilledRankAbortsTheJobAndTheRerunResumes) {
   const Args argv = mpirun_argv(3, bigger_grid(path("killed")));
-  std::vector<char*> cargs;
-  for (const auto& a : argv) cargs.push_back(const_cast<char*>(a.c_str()));
-  cargs.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  pid_t mpirun = 0;
-  ASSERT_EQ(::posix_spawn(&mpirun, cargs[0], &actions, nullptr, cargs.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
+  const pid_t mpirun = mlpscope::testing::start_command(argv, "/dev/null", "/dev/null");
 
   // Wait for a few committed runs, then SIGKILL rank 1.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);

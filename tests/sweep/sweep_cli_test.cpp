@@ -3,7 +3,6 @@
 // shards joined by --merge; bad input as one line and exit 2.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -142,16 +141,7 @@ TEST_F(SweepCli, KilledSweepResumesToTheSameResults) {
   // Start, wait for a few finished runs, SIGKILL.
   Args argv{MLPSCOPE_BINARY, "sweep"};
   for (const auto& a : bigger(path("killed"))) argv.push_back(a);
-  std::vector<char*> cargs;
-  for (auto& a : argv) cargs.push_back(a.data());
-  cargs.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  ASSERT_EQ(::posix_spawn(&pid, cargs[0], &actions, nullptr, cargs.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
+  const pid_t pid = mlpscope::testing::start_command(argv, "/dev/null", "/dev/null");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   std::size_t seen = 0;
   while (std::chrono::steady_clock::now() < deadline) {
