@@ -6,6 +6,20 @@ namespace mlpscope {
 
 namespace {
 
+// out ← out + x[j0]·W(:,j0) + … + x[j3]·W(:,j3): the four columns of one pass over out.
+// One definition for the sparse product and the fused step below, so that both add in
+// the same order and give the same bits.
+template <class T, class WeightMap>
+inline void add_columns(const WeightMap& W, const T* x, const Index* j, int count,
+                        VectorMap<T>& out) {
+  if (count == 4) {
+    out.noalias() += x[j[0]] * W.col(j[0]) + x[j[1]] * W.col(j[1]) + x[j[2]] * W.col(j[2]) +
+                     x[j[3]] * W.col(j[3]);
+    return;
+  }
+  for (int i = 0; i < count; ++i) out.noalias() += x[j[i]] * W.col(j[i]);
+}
+
 // z ← z + W x over the nonzero entries of x, four columns of W per pass over z so that z
 // is loaded and stored once per four columns (z stays in L1: out ≤ a few thousand).
 template <class T>
@@ -17,12 +31,11 @@ void add_sparse_matvec(const ConstMatrixMap<T>& W, const T* x, T* z) {
     if (x[j] == T(0)) continue;  // NaN is not 0: it still reaches z
     pending[count++] = j;
     if (count == 4) {
-      out.noalias() += x[pending[0]] * W.col(pending[0]) + x[pending[1]] * W.col(pending[1]) +
-                       x[pending[2]] * W.col(pending[2]) + x[pending[3]] * W.col(pending[3]);
+      add_columns(W, x, pending, 4, out);
       count = 0;
     }
   }
-  for (int i = 0; i < count; ++i) out.noalias() += x[pending[i]] * W.col(pending[i]);
+  add_columns(W, x, pending, count, out);
 }
 
 template <class T>
@@ -70,7 +83,8 @@ void dense_backward_sgd(MatrixMap<T>& W, VectorMap<T>& b, const Matrix<T>& X, co
     const T* x = X.data();
     // Last column first: the forward pass walks W from the first column, so the columns
     // this loop touches last are the ones the next sample's forward pass reads first, still
-    // in cache (a first layer of 784×256 floats is larger than a 512 KiB L2).
+    // in cache (a first layer of 784×256 floats is larger than a 512 KiB L2). Online
+    // training fuses the two walks instead where it can (dense_sgd_step_then_forward).
     for (Index j = W.cols() - 1; j >= 0; --j) {
       auto column = W.col(j);
       if (dX) (*dX)(j, 0) = column.dot(delta);
@@ -84,6 +98,30 @@ void dense_backward_sgd(MatrixMap<T>& W, VectorMap<T>& b, const Matrix<T>& X, co
   b.noalias() -= lr * dZ.rowwise().sum();
 }
 
+template <class T>
+void dense_sgd_step_then_forward(MatrixMap<T>& W, VectorMap<T>& b, const T* x, const T* delta,
+                                 T lr, const T* x_next, T* z_next) {
+  const ConstVectorMap<T> d(delta, W.rows());
+  b.noalias() -= lr * d;
+  VectorMap<T> out(z_next, W.rows());
+  out = b;
+  Index pending[4];
+  int count = 0;
+  for (Index j = 0; j < W.cols(); ++j) {
+    auto column = W.col(j);
+    if (x[j] != T(0)) column.noalias() -= (lr * x[j]) * d;
+    if (x_next[j] == T(0)) continue;
+    // Column j is final for this step: the next sample's product may read it while it
+    // is still in L1, and the group adds in dense_forward's order.
+    pending[count++] = j;
+    if (count == 4) {
+      add_columns(W, x_next, pending, 4, out);
+      count = 0;
+    }
+  }
+  add_columns(W, x_next, pending, count, out);
+}
+
 template void dense_forward<float>(const ConstMatrixMap<float>&, const ConstVectorMap<float>&,
                                  const Matrix<float>&, Matrix<float>&);
 template void dense_backward<float>(const ConstMatrixMap<float>&, const Matrix<float>&,
@@ -91,6 +129,8 @@ template void dense_backward<float>(const ConstMatrixMap<float>&, const Matrix<f
                                   Matrix<float>*);
 template void dense_backward_sgd<float>(MatrixMap<float>&, VectorMap<float>&, const Matrix<float>&,
                                       const Matrix<float>&, float, Matrix<float>*);
+template void dense_sgd_step_then_forward<float>(MatrixMap<float>&, VectorMap<float>&, const float*,
+                                               const float*, float, const float*, float*);
 template void dense_forward<double>(const ConstMatrixMap<double>&, const ConstVectorMap<double>&,
                                  const Matrix<double>&, Matrix<double>&);
 template void dense_backward<double>(const ConstMatrixMap<double>&, const Matrix<double>&,
@@ -98,5 +138,9 @@ template void dense_backward<double>(const ConstMatrixMap<double>&, const Matrix
                                   Matrix<double>*);
 template void dense_backward_sgd<double>(MatrixMap<double>&, VectorMap<double>&, const Matrix<double>&,
                                       const Matrix<double>&, double, Matrix<double>*);
+
+template void dense_sgd_step_then_forward<double>(MatrixMap<double>&, VectorMap<double>&,
+                                                const double*, const double*, double,
+                                                const double*, double*);
 
 }  // namespace mlpscope

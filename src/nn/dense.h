@@ -17,6 +17,11 @@
 //     column, then W(:,j) −= lr·x[j]·δ, skipping columns whose x[j] is 0 (their update
 //     is exactly zero). One read and one write of W instead of gemv + ger + the
 //     optimizer's separate pass over W and the stored gradient.
+//   * for the first layer of an online (batch 1) SGD run, that step fused with the
+//     next sample's forward product (dense_sgd_step_then_forward): a first layer of
+//     784×256 floats (800 KiB) is larger than the L2, so two walks per sample, the
+//     update and then the next forward product, each stream it from L3; walked once,
+//     each column is read while the update has just left it in L1.
 // Skipping zeros differs from the dense product only where W already holds ±Inf or NaN
 // (0·Inf is NaN): such a network has diverged, and the trainer stops it on the loss or at
 // the epoch's evaluation, which runs the dense product over the whole training set.
@@ -41,6 +46,14 @@ void dense_backward(const ConstMatrixMap<T>& W, const Matrix<T>& X, const Matrix
 template <class T>
 void dense_backward_sgd(MatrixMap<T>& W, VectorMap<T>& b, const Matrix<T>& X, const Matrix<T>& dZ,
                         T lr, Matrix<T>* dX);
+
+// At one sample: dense_backward_sgd's step for the input x and output gradient δ (no dX),
+// then z_next ← W x_next + b with the updated W and b, as dense_forward would compute it
+// (the same bits: the products add in the same order). W and b: (out, in) and (out);
+// x, x_next: in values; δ, z_next: out values.
+template <class T>
+void dense_sgd_step_then_forward(MatrixMap<T>& W, VectorMap<T>& b, const T* x, const T* delta,
+                                 T lr, const T* x_next, T* z_next);
 
 template <class T>
 void reference_dense_forward(const ConstMatrixMap<T>& W, const ConstVectorMap<T>& b,

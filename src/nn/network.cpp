@@ -41,7 +41,17 @@ void Network<T>::forward(const Matrix<T>& X, Workspace<T>& ws) const {
   check_input(X);
   ws.Z.resize(static_cast<std::size_t>(L));
   ws.A.resize(static_cast<std::size_t>(L - 1));
-  for (Index l = 0; l < L; ++l) {
+  forward_from(0, X, ws);
+}
+
+template <class T>
+void Network<T>::forward_from(Index first, const Matrix<T>& X, Workspace<T>& ws) const {
+  const Index L = num_layers();
+  if (first > 0 && first < L) {
+    const auto below = static_cast<std::size_t>(first - 1);
+    arch_.activation.forward(ws.Z[below], ws.A[below]);
+  }
+  for (Index l = first; l < L; ++l) {
     const Matrix<T>& input = l == 0 ? X : ws.A[static_cast<std::size_t>(l - 1)];
     Matrix<T>& Z = ws.Z[static_cast<std::size_t>(l)];
     dense_forward<T>(W(l), b(l), input, Z);
@@ -81,6 +91,34 @@ void Network<T>::backward_sgd(const Matrix<T>& X, const std::int32_t* labels, Wo
     dense_backward_sgd<T>(Wl, bl, input, ws.dZ[static_cast<std::size_t>(l)], lr, l > 0 ? &ws.dA[k] : nullptr);
     if (l > 0) arch_.activation.backward(ws.Z[k], ws.A[k], ws.dA[k], ws.dZ[k]);
   }
+}
+
+template <class T>
+void Network<T>::backward_sgd_then_forward(const Matrix<T>& X, const std::int32_t* labels,
+                                           Workspace<T>& ws, T lr, const Matrix<T>& X_next) {
+  const Index L = num_layers();
+  check_input(X_next);
+  if (X.cols() != 1 || X_next.cols() != 1) {
+    backward_sgd(X, labels, ws, lr);
+    forward(X_next, ws);
+    return;
+  }
+  ws.dZ.resize(static_cast<std::size_t>(L));
+  ws.dA.resize(static_cast<std::size_t>(L - 1));
+  arch_.head.backward(ws.Z.back(), ws.P, labels, ws.dZ.back());
+  for (Index l = L - 1; l >= 1; --l) {
+    const auto k = static_cast<std::size_t>(l) - 1;
+    MatrixMap<T> Wl = W(l);
+    VectorMap<T> bl = b(l);
+    dense_backward_sgd<T>(Wl, bl, ws.A[k], ws.dZ[static_cast<std::size_t>(l)], lr, &ws.dA[k]);
+    arch_.activation.backward(ws.Z[k], ws.A[k], ws.dA[k], ws.dZ[k]);
+  }
+  // Layer 0's step and the next sample's first product in one walk over W(0); ws.Z[0]
+  // is free: the activation's backward above was its last reader.
+  MatrixMap<T> W0 = W(0);
+  VectorMap<T> b0 = b(0);
+  dense_sgd_step_then_forward<T>(W0, b0, X.data(), ws.dZ[0].data(), lr, X_next.data(), ws.Z[0].data());
+  forward_from(1, X_next, ws);
 }
 
 template <class T>

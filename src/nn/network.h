@@ -68,6 +68,12 @@ class Network {
   // need nothing but the step (the trainer with --optimizer sgd; probes take their own
   // gradients on a copy).
   void backward_sgd(const Matrix<T>& X, const std::int32_t* labels, Workspace<T>& ws, T lr);
+  // backward_sgd on X, then forward on X_next, with the same results to the bit; at one
+  // sample per batch the first layer's step and X_next's first product share one walk
+  // over the first layer's weights (nn/dense.h). For online SGD, which knows its next
+  // sample: ws is left as forward(X_next) leaves it.
+  void backward_sgd_then_forward(const Matrix<T>& X, const std::int32_t* labels,
+                                 Workspace<T>& ws, T lr, const Matrix<T>& X_next);
 
   // The same passes written as the maths reads (Eigen expressions, no fused kernels):
   // the oracle that tests hold forward, backward and backward_sgd against.
@@ -79,6 +85,9 @@ class Network {
   }
 
  private:
+  // forward's layers from `first` on, ws.Z[first − 1] already holding its layer's
+  // pre-activation (first = 0: all of forward after the input check).
+  void forward_from(Index first, const Matrix<T>& X, Workspace<T>& ws) const;
   Index bias_offset(Index l) const { return arch_.offset(l) + arch_.fan_out(l) * arch_.fan_in(l); }
   // Throws Error when X does not have the network's number of inputs.
   void check_input(const Matrix<T>& X) const;

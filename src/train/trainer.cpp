@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
+#include <utility>
 
 #include "core/error.h"
 #include "core/random.h"
@@ -72,6 +73,13 @@ TrainSummary train(Network<T>& net, const Dataset& train_set, const Dataset* tes
   std::vector<std::int32_t> labels(static_cast<std::size_t>(batch));
   Workspace<T> train_ws, eval_ws;
   Matrix<T> X;
+  // Online SGD knows its next sample within an epoch: each step ends with that sample's
+  // forward pass, the first layer's update and product sharing one walk over its weights
+  // (Network::backward_sgd_then_forward). The step's results are the same to the bit.
+  const bool look_ahead = fused_sgd && batch == 1 && n > 1;
+  Matrix<T> X_next;
+  std::vector<std::int32_t> labels_next(look_ahead ? 1 : 0);
+  bool ahead = false;  // X, labels: the step's sample, gathered, and train_ws its forward pass
   Vector<T> previous;  // θ before the last step, kept only for the probe's update ratio
 
   TrainSummary summary;
@@ -122,14 +130,15 @@ TrainSummary train(Network<T>& net, const Dataset& train_set, const Dataset* tes
     for (Index s = 0; s < steps_per_epoch; ++s) {
       const Index first = s * batch, count = std::min(batch, n - first);
       // A full batch is the same samples in the same order every step: gathered once.
-      if (batch < n || X.cols() != count) train_set.gather(order.data() + first, count, X, labels.data());
-      // A pass done ahead came with its loss: the last record's, on the same batch.
+      if (!ahead && (batch < n || X.cols() != count))
+        train_set.gather(order.data() + first, count, X, labels.data());
+      // A full-batch pass done ahead came with its loss: the last record's, on the same batch.
       double batch_loss = forwarded ? summary.history.back().loss : 0.0;
       if (!forwarded) {
-        net.forward(X, train_ws);
+        if (!ahead) net.forward(X, train_ws);
         batch_loss = net.loss_sum(train_ws, labels.data());
       }
-      forwarded = false;
+      forwarded = ahead = false;
       ++step;
       if (!std::isfinite(batch_loss)) {
         summary.diverged_at_step = step;
@@ -141,7 +150,13 @@ TrainSummary train(Network<T>& net, const Dataset& train_set, const Dataset* tes
       if (probe && (last_of_epoch || every)) previous = net.params();
       // Plain SGD needs no stored gradient (the probe takes its own): the step is fused
       // into the backward pass, one pass over the weights instead of three (nn/dense.h).
-      if (fused_sgd) {
+      if (look_ahead && !last_of_epoch) {
+        train_set.gather(order.data() + first + 1, 1, X_next, labels_next.data());
+        net.backward_sgd_then_forward(X, labels.data(), train_ws, static_cast<T>(config.lr), X_next);
+        std::swap(X, X_next);
+        std::swap(labels, labels_next);
+        ahead = true;
+      } else if (fused_sgd) {
         net.backward_sgd(X, labels.data(), train_ws, static_cast<T>(config.lr));
       } else {
         net.backward(X, labels.data(), train_ws);

@@ -1,4 +1,5 @@
-// The fast passes (Network::forward, backward, backward_sgd; nn/dense.h's kernels) against
+// The fast passes (Network::forward, backward, backward_sgd, backward_sgd_then_forward;
+// nn/dense.h's kernels) against
 // the reference passes written as the maths reads (reference_forward, reference_backward
 // and an SGD step over the reference gradient), in float64 and float32, for every
 // activation and output/loss pair, at batch 1 (the sparse and fused kernels), small
@@ -136,6 +137,87 @@ TEST(FastPath, MatchesTheReferenceOnBlockedShapes) {
     compare<double>(c, seed);
     compare<float>(c, seed);
     ++seed;
+  }
+}
+
+// Online SGD's look-ahead: backward_sgd_then_forward against backward_sgd followed by
+// forward on the next sample, over a chain of samples. Both compute the same sums in the
+// same order, so parameters and every activation must agree to the bit.
+template <class T>
+void expect_step_then_forward_exact(const Case& c, std::uint64_t seed) {
+  SCOPED_TRACE(::testing::Message() << (std::is_same_v<T, double> ? "f64 " : "f32 ") << c.activation
+                                    << " " << to_string(c.output) << "/" << to_string(c.loss)
+                                    << " seed " << seed);
+  Network<T> separate(Architecture{c.sizes, Activation::parse(c.activation), Head::make(c.output, c.loss)});
+  Rng rng(seed);
+  separate.initialize(Init::parse("he_uniform"), BiasInit::parse("normal:0,0.1"), 1.0, rng);
+  Network<T> fused = separate;
+  const Vector<T> initial = separate.params();
+  const int samples = 12;
+  const Matrix<T> data = inputs<T>(c.sizes.front(), samples, rng);
+  std::vector<std::int32_t> labels(samples);
+  for (auto& y : labels) y = static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(c.sizes.back())));
+  const T lr = T(0.3);  // large enough that every step moves every touched weight
+  Workspace<T> ws_separate, ws_fused;
+  Matrix<T> x = data.col(0), x_next;
+  separate.forward(x, ws_separate);
+  fused.forward(x, ws_fused);
+  for (int s = 0; s + 1 < samples; ++s) {
+    x_next = data.col(s + 1);
+    separate.backward_sgd(x, &labels[static_cast<std::size_t>(s)], ws_separate, lr);
+    separate.forward(x_next, ws_separate);
+    fused.backward_sgd_then_forward(x, &labels[static_cast<std::size_t>(s)], ws_fused, lr, x_next);
+    ASSERT_TRUE(fused.params() == separate.params()) << "parameters after step " << s + 1;
+    ASSERT_TRUE(ws_fused.P == ws_separate.P) << "outputs for sample " << s + 2;
+    for (std::size_t l = 0; l < ws_separate.Z.size(); ++l)
+      ASSERT_TRUE(ws_fused.Z[l] == ws_separate.Z[l]) << "Z of layer " << l + 1 << " for sample " << s + 2;
+    for (std::size_t l = 0; l < ws_separate.A.size(); ++l)
+      ASSERT_TRUE(ws_fused.A[l] == ws_separate.A[l]) << "A of layer " << l + 1 << " for sample " << s + 2;
+    x = x_next;
+  }
+  EXPECT_FALSE(fused.params() == initial) << "the steps moved nothing";
+}
+
+TEST(FastPath, OnlineStepThenForwardMatchesStepAndForwardToTheBit) {
+  const std::vector<Case> cases = {
+      {{784, 64, 32, 10}, "relu", OutputKind::softmax, LossKind::cross_entropy, 1},
+      {{784, 64, 32, 10}, "relu", OutputKind::softmax, LossKind::mse, 1},
+      {{6, 9, 7, 4}, "tanh", OutputKind::sigmoid, LossKind::bce, 1},
+      {{50, 10}, "relu", OutputKind::softmax, LossKind::cross_entropy, 1},  // one layer
+  };
+  std::uint64_t seed = 2000;
+  for (const Case& c : cases) {
+    expect_step_then_forward_exact<double>(c, seed);
+    expect_step_then_forward_exact<float>(c, seed);
+    ++seed;
+  }
+}
+
+TEST(FastPath, StepThenForwardKernelIsTheStepThenTheProduct) {
+  // dense_sgd_step_then_forward against its definition written out by hand on a 2×5
+  // layer: W ← W − lr·δ xᵀ, b ← b − lr·δ, z = W x_next + b; x and x_next have zeros in
+  // different places, so columns updated but not read, read but not updated, both and
+  // neither all occur. Small integers and lr = 0.5 keep every value exact.
+  Matrix<double> W0(2, 5);
+  W0 << 1, 2, 3, 4, 5, -1, -2, -3, -4, -5;
+  Vector<double> b0(2);
+  b0 << 0.5, -0.5;
+  const double x[5] = {2, 0, 1, 0, 0}, x_next[5] = {0, 1, 3, 0, -2}, delta[2] = {1, -2};
+  Matrix<double> W = W0;
+  Vector<double> b = b0;
+  MatrixMap<double> Wm(W.data(), 2, 5);
+  VectorMap<double> bm(b.data(), 2);
+  double z[2];
+  dense_sgd_step_then_forward<double>(Wm, bm, x, delta, 0.5, x_next, z);
+  for (Index i = 0; i < 2; ++i) {
+    double expected_z = b0(i) - 0.5 * delta[i];
+    EXPECT_EQ(b(i), expected_z);
+    for (Index j = 0; j < 5; ++j) {
+      const double w = W0(i, j) - 0.5 * delta[i] * x[j];
+      EXPECT_EQ(W(i, j), w) << "W(" << i << ", " << j << ")";
+      expected_z += w * x_next[j];
+    }
+    EXPECT_EQ(z[i], expected_z) << "z[" << i << "]";
   }
 }
 

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <numeric>
+#include <utility>
 
 #include "core/random.h"
 #include "core/threads.h"
@@ -112,6 +113,36 @@ long long allocations_per_steps(Index batch, const char* optimizer, const char* 
   return allocations.load() - before;
 }
 
+// Allocations made by `steps` online SGD steps with look-ahead (the trainer's batch-1 path:
+// gather the next sample, step and forward it, swap) after a first, warming one.
+template <class T>
+long long allocations_per_look_ahead_steps(int steps) {
+  set_threads(1);
+  const Dataset data = byte_images(64, 30, 5);
+  Network<T> net(Architecture{{30, 16, 12, 5}, Activation::parse("relu"),
+                              Head::make(OutputKind::softmax, LossKind::cross_entropy)});
+  Rng rng(3);
+  net.initialize(Init::parse("he_normal"), BiasInit{}, 1.0, rng);
+  std::vector<std::int32_t> order(static_cast<std::size_t>(data.size()));
+  std::iota(order.begin(), order.end(), 0);
+  std::vector<std::int32_t> labels(1), labels_next(1);
+  Workspace<T> ws;
+  Matrix<T> X, X_next;
+  data.gather(order.data(), 1, X, labels.data());
+  net.forward(X, ws);
+  auto step = [&](int s) {
+    if (net.loss_sum(ws, labels.data()) < 0) ADD_FAILURE() << "negative loss";
+    data.gather(order.data() + s + 1, 1, X_next, labels_next.data());
+    net.backward_sgd_then_forward(X, labels.data(), ws, T(0.01), X_next);
+    std::swap(X, X_next);
+    std::swap(labels, labels_next);
+  };
+  step(0);
+  const long long before = allocations.load();
+  for (int s = 1; s <= steps; ++s) step(s);
+  return allocations.load() - before;
+}
+
 TEST(NoAllocation, TheCounterSeesAllocations) {
   if (!MLPSCOPE_COUNT_ALLOCATIONS) GTEST_SKIP() << "allocator owned by a sanitizer";
   const long long before = allocations.load();
@@ -134,6 +165,12 @@ TEST(NoAllocation, TrainingStepsAllocateNothing) {
         EXPECT_EQ(allocations_per_steps<double>(batch, optimizer, activation, 5), 0)
             << "f64 batch " << batch << " " << optimizer << " " << activation;
       }
+}
+
+TEST(NoAllocation, OnlineLookAheadStepsAllocateNothing) {
+  if (!MLPSCOPE_COUNT_ALLOCATIONS) GTEST_SKIP() << "allocator owned by a sanitizer";
+  EXPECT_EQ(allocations_per_look_ahead_steps<float>(5), 0) << "f32";
+  EXPECT_EQ(allocations_per_look_ahead_steps<double>(5), 0) << "f64";
 }
 
 }  // namespace
