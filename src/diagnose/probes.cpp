@@ -102,17 +102,29 @@ Prober<T>::Prober(const Dataset& train, Index size, std::uint64_t seed, int shar
 template <class T>
 void Prober<T>::measure(const Network<T>& net, const Vector<T>* previous_params,
                         EpochRecord& record) {
+  measure_layers(net, previous_params, record);
+  // λmax is taken after the layers' workspace and gradient copy are released: the two
+  // working sets never add up in the run's peak memory.
+  const bool due = !record.within_epoch && sharpness_every_ >= 0 &&
+                   (record.epoch == 0 || (sharpness_every_ > 0 && record.epoch % sharpness_every_ == 0));
+  if (due && net.params().allFinite()) record.sharpness = sharpness(net, X_, labels_, seed_, kTrainingIterations, kTrainingTolerance).lambda_max;
+}
+
+template <class T>
+void Prober<T>::measure_layers(const Network<T>& net, const Vector<T>* previous_params,
+                               EpochRecord& record) const {
   const Architecture& arch = net.arch();
   const Index L = arch.num_layers();
   // Gradients are written into a copy: the network being trained is only read.
   Network<T> copy = net;
-  copy.forward(X_, ws_);
-  copy.backward(X_, labels_.data(), ws_);
+  Workspace<T> ws;
+  copy.forward(X_, ws);
+  copy.backward(X_, labels_.data(), ws);
   record.layers.clear();
   for (Index l = 0; l < L; ++l) {
     const bool is_output = l == L - 1;
     const auto k = static_cast<std::size_t>(l);
-    LayerStats s = layer_stats(arch.activation, is_output, ws_.Z[k], is_output ? ws_.P : ws_.A[k]);
+    LayerStats s = layer_stats(arch.activation, is_output, ws.Z[k], is_output ? ws.P : ws.A[k]);
     const Index begin = arch.offset(l), count = arch.offset(l + 1) - begin;
     s.weight_norm = static_cast<double>(net.W(l).norm());
     s.grad_norm = copy.grads().segment(begin, count).template cast<double>().norm();
@@ -124,15 +136,12 @@ void Prober<T>::measure(const Network<T>& net, const Vector<T>* previous_params,
     }
     record.layers.push_back(s);
   }
-  record.output = output_stats(ws_.P);
+  record.output = output_stats(ws.P);
   // The per-sample loss gradient at the logits: what the output passes back at all.
   Matrix<T> dZ;
-  arch.head.backward(ws_.Z.back(), ws_.P, labels_.data(), dZ);
+  arch.head.backward(ws.Z.back(), ws.P, labels_.data(), dZ);
   record.output->logit_gradient =
       dZ.template cast<double>().colwise().norm().mean() * static_cast<double>(dZ.cols());
-  const bool due = !record.within_epoch && sharpness_every_ >= 0 &&
-                   (record.epoch == 0 || (sharpness_every_ > 0 && record.epoch % sharpness_every_ == 0));
-  if (due && net.params().allFinite()) record.sharpness = sharpness(net, X_, labels_, seed_, kTrainingIterations, kTrainingTolerance).lambda_max;
 }
 
 template class Prober<float>;

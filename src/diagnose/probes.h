@@ -40,9 +40,12 @@ class Prober : public TrainProbe<T> {
   const std::vector<std::int32_t>& labels() const { return labels_; }
 
  private:
+  // record.layers and record.output, with a workspace of its own released on return.
+  void measure_layers(const Network<T>& net, const Vector<T>* previous_params,
+                      EpochRecord& record) const;
+
   Matrix<T> X_;
   std::vector<std::int32_t> labels_;
-  Workspace<T> ws_;
   int sharpness_every_;
   std::uint64_t seed_;
 };

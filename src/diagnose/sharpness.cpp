@@ -17,10 +17,18 @@ namespace {
 template <class T>
 class GradientOracle {
  public:
-  static constexpr Index kChunk = 256;
-
   GradientOracle(const Architecture& arch, const Matrix<T>& X, const std::vector<std::int32_t>& labels)
-      : net_(arch), X_(X), labels_(labels) {}
+      : net_(arch), X_(X), labels_(labels), chunk_samples_(chunk_samples(arch)) {}
+
+  // As many samples as keep a chunk's float64 inputs and its four matrices per layer (Z,
+  // A, dZ, dA) within 1 MiB, and at least 32 (products narrower than that lose more
+  // speed than they save memory): 55 for Fashion-MNIST's 784-256-128-10, where chunks of
+  // 256 took 5 MB more of the run's peak; a sweep's 2-32-32-2 takes its 400 samples at once.
+  static Index chunk_samples(const Architecture& arch) {
+    Index doubles_per_sample = arch.sizes.front();
+    for (std::size_t i = 1; i < arch.sizes.size(); ++i) doubles_per_sample += 4 * arch.sizes[i];
+    return std::max<Index>(32, (Index{1} << 20) / (Index{8} * doubles_per_sample));
+  }
 
   // θ of the next gradients (the network's own storage: no temporary vector).
   Eigen::VectorXd& params() { return net_.params(); }
@@ -29,8 +37,8 @@ class GradientOracle {
   // by their shares of the samples.
   void add_gradient(double scale, Eigen::VectorXd& out) {
     const Index n = X_.cols();
-    for (Index first = 0; first < n; first += kChunk) {
-      const Index count = std::min(kChunk, n - first);
+    for (Index first = 0; first < n; first += chunk_samples_) {
+      const Index count = std::min(chunk_samples_, n - first);
       chunk_ = X_.middleCols(first, count).template cast<double>();
       net_.forward(chunk_, ws_);
       net_.backward(chunk_, labels_.data() + first, ws_);
@@ -42,6 +50,7 @@ class GradientOracle {
   Network<double> net_;
   const Matrix<T>& X_;
   const std::vector<std::int32_t>& labels_;
+  const Index chunk_samples_;
   Matrix<double> chunk_;
   Workspace<double> ws_;
 };
@@ -53,17 +62,19 @@ class GradientOracle {
 // reorthogonalization the extremal Ritz value stays correct (lost orthogonality only adds
 // duplicate copies of converged eigenvalues: Paige 1980).
 template <class Scalar>
-Sharpness lanczos(GradientOracle<Scalar>& oracle, const Eigen::VectorXd& theta, std::uint64_t seed,
+Sharpness lanczos(GradientOracle<Scalar>& oracle, const Vector<Scalar>& theta, std::uint64_t seed,
                   int max_iterations, double tolerance) {
   const Index P = theta.size();
-  const double eps = 1e-4 * std::max(1.0, theta.norm() / std::sqrt(static_cast<double>(P)));
-  // w ← H v, accumulated in place: six vectors of P in all (θ, v, the previous v, w, and
-  // the oracle's parameters and gradient).
+  const double eps =
+      1e-4 * std::max(1.0, theta.template cast<double>().norm() / std::sqrt(static_cast<double>(P)));
+  // w ← H v, accumulated in place: five float64 vectors of P in all (v, the previous v, w,
+  // and the oracle's parameters and gradient). θ is read from the network itself,
+  // converted as it is used.
   auto hessian_times = [&](const Eigen::VectorXd& v, Eigen::VectorXd& w) {
     w.setZero();
-    oracle.params() = theta + eps * v;
+    oracle.params() = theta.template cast<double>() + eps * v;
     oracle.add_gradient(1 / (2 * eps), w);
-    oracle.params() = theta - eps * v;
+    oracle.params() = theta.template cast<double>() - eps * v;
     oracle.add_gradient(-1 / (2 * eps), w);
   };
   Rng rng(seed, 4);
@@ -108,8 +119,7 @@ Sharpness sharpness(const Network<T>& net, const Matrix<T>& X,
                     const std::vector<std::int32_t>& labels, std::uint64_t seed,
                     int max_iterations, double tolerance) {
   GradientOracle<T> oracle(net.arch(), X, labels);
-  const Eigen::VectorXd theta = net.params().template cast<double>();
-  return lanczos(oracle, theta, seed, max_iterations, tolerance);
+  return lanczos(oracle, net.params(), seed, max_iterations, tolerance);
 }
 
 std::optional<double> max_stable_lr(double lambda_max, double momentum) {

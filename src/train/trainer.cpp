@@ -86,6 +86,9 @@ TrainSummary train(Network<T>& net, const Dataset& train_set, const Dataset* tes
   long long step = 0;
   // `previous` is θ before the last step only once a step has been taken and stored.
   auto probe_record = [&](EpochRecord& r) {
+    // The evaluation's workspace (a chunk of 1000 samples' activations) is released
+    // first: its working set and the probe's never add up in the run's peak memory.
+    eval_ws = Workspace<T>{};
     const bool has_previous = previous.size() == net.params().size();
     probe->measure(net, has_previous ? &previous : nullptr, r);
   };
