@@ -55,6 +55,14 @@ template <class T>
 void dense_sgd_step_then_forward(MatrixMap<T>& W, VectorMap<T>& b, const T* x, const T* delta,
                                  T lr, const T* x_next, T* z_next);
 
+// The same walk over the columns [first, first + count) only, for two threads that take
+// one contiguous range each (a range of columns is one block of memory, so the two
+// threads never share a cache line of W): the step of those columns (not the bias's),
+// and z_part += Σ over them of x_next[j]·W(:,j) with the updated columns.
+template <class T>
+void dense_sgd_step_then_forward_columns(MatrixMap<T>& W, const T* x, const T* delta, T lr,
+                                         const T* x_next, Index first, Index count, T* z_part);
+
 template <class T>
 void reference_dense_forward(const ConstMatrixMap<T>& W, const ConstVectorMap<T>& b,
                              const Matrix<T>& X, Matrix<T>& Z) {

@@ -17,6 +17,8 @@
 
 namespace mlpscope {
 
+class SpinWorker;  // core/spin_worker.h
+
 template <class T>
 struct Workspace {
   std::vector<Matrix<T>> Z;  // pre-activations of each layer (out_l, N)
@@ -24,6 +26,7 @@ struct Workspace {
   Matrix<T> P;               // outputs (K, N)
   std::vector<Matrix<T>> dZ;  // ∂loss/∂Z of each layer (out_l, N)
   std::vector<Matrix<T>> dA;  // ∂loss/∂A of each hidden layer (out_l, N)
+  Vector<T> part;  // a helper thread's share of the first layer's product (online SGD)
   // One buffer per layer, each resized only when the batch size changes: steps of one
   // batch size allocate nothing (tests/nn/no_allocation_test.cpp counts it). A single
   // scratch reused layer after layer would be reallocated at every layer of every step.
@@ -71,9 +74,15 @@ class Network {
   // backward_sgd on X, then forward on X_next, with the same results to the bit; at one
   // sample per batch the first layer's step and X_next's first product share one walk
   // over the first layer's weights (nn/dense.h). For online SGD, which knows its next
-  // sample: ws is left as forward(X_next) leaves it.
+  // sample: ws is left as forward(X_next) leaves it. With a helper thread (not null) the
+  // two threads walk half of the first layer's columns each; the first product then sums
+  // in another order (the same values to the last bits, and the same bits run to run).
   void backward_sgd_then_forward(const Matrix<T>& X, const std::int32_t* labels,
-                                 Workspace<T>& ws, T lr, const Matrix<T>& X_next);
+                                 Workspace<T>& ws, T lr, const Matrix<T>& X_next,
+                                 SpinWorker* helper = nullptr);
+  // The helper takes a share only of a first layer with at least this many inputs:
+  // below it the walk is shorter than the hand-over is worth.
+  static constexpr Index kSplitMinInputs = 64;
 
   // The same passes written as the maths reads (Eigen expressions, no fused kernels):
   // the oracle that tests hold forward, backward and backward_sgd against.

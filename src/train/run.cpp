@@ -81,7 +81,7 @@ RunResult run_typed(const RunConfig& config, const PreparedData& data, TrainObse
   check_run_memory(config, arch, data, watch);
   Network<T> net = initial_network<T>(config, arch);
   TrainConfig tc{config.optimizer, config.lr, config.batch, config.epochs, config.seed, watch.every,
-                 thresholds::kDivergedLossFactor, stop, !watch.probe_history};
+                 thresholds::kDivergedLossFactor, stop, !watch.probe_history, config.threads};
   RunResult result;
   std::unique_ptr<Prober<T>> prober;
   if (watch.probe_samples > 0)

@@ -35,7 +35,7 @@ constexpr std::array<OptionInfo, 19> kRunOptions{{
     {"epochs", "10", "passes over the training data"},
     {"seed", "0", "seed of the initial weights, the data order and synthetic data"},
     {"dtype", "f32", "f32 or f64"},
-    {"threads", "1", "threads for the matrix products (1 is fastest for small networks)"},
+    {"threads", "1", "threads for the matrix products and the batch-1 SGD step (1 is fastest for small networks)"},
 }};
 
 Index positive_integer(const std::string& name, const std::string& text, Index max) {

@@ -4,10 +4,13 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <utility>
 
 #include "core/error.h"
 #include "core/random.h"
+#include "core/spin_worker.h"
+#include "core/threads.h"
 #include "train/evaluate.h"
 
 namespace mlpscope {
@@ -80,6 +83,22 @@ TrainSummary train(Network<T>& net, const Dataset& train_set, const Dataset* tes
   Matrix<T> X_next;
   std::vector<std::int32_t> labels_next(look_ahead ? 1 : 0);
   bool ahead = false;  // X, labels: the step's sample, gathered, and train_ws its forward pass
+  std::optional<SpinWorker> helper;
+  // The helper is the run's second thread: BLAS keeps to one meanwhile. Its own thread
+  // would otherwise wake for the evaluations, then yield in a loop for a while, and three
+  // busy threads on two cores took the helper's core away at every other step (perf:
+  // 2 threads ran 1.7 times slower than 1 before this).
+  struct BlasThreads {
+    int restore = 0;
+    ~BlasThreads() {
+      if (restore) set_threads(restore);
+    }
+  } blas_threads;
+  if (look_ahead && config.threads >= 2 && net.arch().fan_in(0) >= Network<T>::kSplitMinInputs) {
+    helper.emplace();
+    set_threads(1);
+    blas_threads.restore = config.threads;
+  }
   Vector<T> previous;  // θ before the last step, kept only for the probe's update ratio
 
   TrainSummary summary;
@@ -155,7 +174,8 @@ TrainSummary train(Network<T>& net, const Dataset& train_set, const Dataset* tes
       // into the backward pass, one pass over the weights instead of three (nn/dense.h).
       if (look_ahead && !last_of_epoch) {
         train_set.gather(order.data() + first + 1, 1, X_next, labels_next.data());
-        net.backward_sgd_then_forward(X, labels.data(), train_ws, static_cast<T>(config.lr), X_next);
+        net.backward_sgd_then_forward(X, labels.data(), train_ws, static_cast<T>(config.lr), X_next,
+                                      helper ? &*helper : nullptr);
         std::swap(X, X_next);
         std::swap(labels, labels_next);
         ahead = true;

@@ -46,6 +46,10 @@ struct TrainConfig {
   // probe fields). A sweep's verdicts read nothing else, and a probe costs about as much as
   // a step: with one full-batch step per epoch, probing every epoch tripled a run's time.
   bool probe_ends_only = false;
+  // Threads for the step itself (--threads). Products take theirs from BLAS; online SGD
+  // (batch 1, plain SGD) with 2 or more splits its first layer's walk between this
+  // thread and one helper (Network::backward_sgd_then_forward).
+  int threads = 1;
 };
 
 class TrainObserver {

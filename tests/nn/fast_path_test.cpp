@@ -16,6 +16,7 @@
 #include <limits>
 
 #include "core/random.h"
+#include "core/spin_worker.h"
 #include "nn/dense.h"
 #include "nn/network.h"
 
@@ -191,6 +192,77 @@ TEST(FastPath, OnlineStepThenForwardMatchesStepAndForwardToTheBit) {
     expect_step_then_forward_exact<float>(c, seed);
     ++seed;
   }
+}
+
+// With a helper thread the two threads walk half of the first layer's columns each and the
+// helper's share of the product is added last: the same values to rounding, and the same
+// bits from one run to the next.
+template <class T>
+void expect_split_close_and_repeatable(const Case& c, std::uint64_t seed) {
+  SCOPED_TRACE(::testing::Message() << (std::is_same_v<T, double> ? "f64 " : "f32 ") << c.activation
+                                    << " seed " << seed);
+  Network<T> one(Architecture{c.sizes, Activation::parse(c.activation), Head::make(c.output, c.loss)});
+  Rng rng(seed);
+  one.initialize(Init::parse("he_uniform"), BiasInit::parse("normal:0,0.1"), 1.0, rng);
+  Network<T> split = one, split_again = one;
+  const int samples = 12;
+  const Matrix<T> data = inputs<T>(c.sizes.front(), samples, rng);
+  std::vector<std::int32_t> labels(samples);
+  for (auto& y : labels) y = static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(c.sizes.back())));
+  const T lr = T(0.3);
+  Workspace<T> ws_one, ws_split, ws_again;
+  Matrix<T> x = data.col(0), x_next;
+  one.forward(x, ws_one);
+  split.forward(x, ws_split);
+  split_again.forward(x, ws_again);
+  SpinWorker helper;
+  for (int s = 0; s + 1 < samples; ++s) {
+    x_next = data.col(s + 1);
+    const std::int32_t* y = &labels[static_cast<std::size_t>(s)];
+    one.backward_sgd_then_forward(x, y, ws_one, lr, x_next);
+    split.backward_sgd_then_forward(x, y, ws_split, lr, x_next, &helper);
+    split_again.backward_sgd_then_forward(x, y, ws_again, lr, x_next, &helper);
+    x = x_next;
+  }
+  EXPECT_LT(relative_difference<T>(split.params(), one.params()), tolerance<T>()) << "parameters";
+  EXPECT_LT(relative_difference<T>(ws_split.P, ws_one.P), tolerance<T>()) << "outputs";
+  EXPECT_TRUE(split.params() == split_again.params()) << "the split walk is not repeatable";
+  EXPECT_TRUE(ws_split.P == ws_again.P);
+}
+
+TEST(FastPath, OnlineStepSplitBetweenTwoThreadsMatchesOneThread) {
+  const std::vector<Case> cases = {
+      {{784, 64, 32, 10}, "relu", OutputKind::softmax, LossKind::cross_entropy, 1},
+      {{130, 20, 3}, "tanh", OutputKind::softmax, LossKind::mse, 1},  // odd column count
+  };
+  std::uint64_t seed = 3000;
+  for (const Case& c : cases) {
+    expect_split_close_and_repeatable<double>(c, seed);
+    expect_split_close_and_repeatable<float>(c, seed);
+    ++seed;
+  }
+}
+
+TEST(FastPath, ColumnRangesOfTheStepThenForwardWalkAddUpToTheWhole) {
+  // Two ranges walked separately (as two threads do) update the same columns to the same
+  // bits; their products, added, equal the whole walk's up to rounding.
+  Rng rng(77);
+  Matrix<double> W0(6, 9);
+  for (Index i = 0; i < W0.size(); ++i) W0(i) = rng.normal();
+  const Matrix<double> x = inputs<double>(9, 1, rng), x_next = inputs<double>(9, 1, rng);
+  Vector<double> b0 = Vector<double>::Constant(6, 0.25), delta(6);
+  for (Index i = 0; i < 6; ++i) delta(i) = rng.normal();
+  Matrix<double> W_whole = W0, W_parts = W0;
+  Vector<double> b_whole = b0;
+  MatrixMap<double> Ww(W_whole.data(), 6, 9), Wp(W_parts.data(), 6, 9);
+  VectorMap<double> bw(b_whole.data(), 6);
+  Vector<double> z_whole(6), z_low = Vector<double>::Zero(6), z_high = Vector<double>::Zero(6);
+  dense_sgd_step_then_forward<double>(Ww, bw, x.data(), delta.data(), 0.5, x_next.data(), z_whole.data());
+  dense_sgd_step_then_forward_columns<double>(Wp, x.data(), delta.data(), 0.5, x_next.data(), 0, 4, z_low.data());
+  dense_sgd_step_then_forward_columns<double>(Wp, x.data(), delta.data(), 0.5, x_next.data(), 4, 5, z_high.data());
+  EXPECT_TRUE(W_parts == W_whole);
+  const Vector<double> z_parts = b_whole + z_low + z_high;
+  EXPECT_LT((z_parts - z_whole).norm(), 1e-12 * z_whole.norm());
 }
 
 TEST(FastPath, StepThenForwardKernelIsTheStepThenTheProduct) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "data/load.h"
 #include "train/evaluate.h"
 #include "train/run.h"
@@ -43,6 +45,27 @@ TEST(Trainer, SameOptionsSameNumbers) {
   OptionValues other = options;
   other["seed"] = "8";
   EXPECT_NE(train_with(other).model.params, a.model.params);
+}
+
+TEST(Trainer, OnlineSgdOnTwoThreadsIsRepeatableAndMatchesOneThread) {
+  // --threads 2 at batch 1 splits the first layer's walk with a helper thread: the same
+  // numbers run to run, and the numbers of one thread up to rounding (a short run, so
+  // that rounding differences cannot grow into different trajectories).
+  if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
+    GTEST_SKIP() << "dataset-fashion-mnist is not installed (make setup installs it)";
+  OptionValues options{{"data", "fashion-mnist"}, {"limit", "300"}, {"test", "none"}, {"hidden", "32"},
+                       {"optimizer", "sgd"}, {"lr", "0.01"}, {"batch", "1"}, {"epochs", "2"},
+                       {"seed", "5"}, {"dtype", "f64"}, {"threads", "2"}};
+  const RunResult a = train_with(options), b = train_with(options);
+  options["threads"] = "1";
+  const RunResult one = train_with(options);
+  ASSERT_EQ(a.summary.history.size(), one.summary.history.size());
+  for (std::size_t i = 0; i < a.summary.history.size(); ++i) {
+    EXPECT_EQ(a.summary.history[i].loss, b.summary.history[i].loss) << "record " << i;
+    EXPECT_NEAR(a.summary.history[i].loss, one.summary.history[i].loss,
+                1e-9 * one.summary.history[i].loss) << "record " << i;
+  }
+  EXPECT_LT(one.summary.final_loss, 0.5 * one.summary.initial_loss) << "the run learned nothing";
 }
 
 TEST(Trainer, RecordsEpochZeroAndEveryEpoch) {
