@@ -57,7 +57,8 @@ void dense_sgd_step_then_forward(MatrixMap<T>& W, VectorMap<T>& b, const T* x, c
 
 // The same walk over the columns [first, first + count) only, for two threads that take
 // one contiguous range each (a range of columns is one block of memory, so the two
-// threads never share a cache line of W): the step of those columns (not the bias's),
+// threads meet at one boundary of W only, not at every column as a split by rows would):
+// the step of those columns (not the bias's),
 // and z_part += Σ over them of x_next[j]·W(:,j) with the updated columns.
 template <class T>
 void dense_sgd_step_then_forward_columns(MatrixMap<T>& W, const T* x, const T* delta, T lr,
