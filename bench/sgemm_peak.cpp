@@ -1,17 +1,19 @@
 // The roofline of this machine: the best single-precision GEMM rate OpenBLAS reaches on
 // square matrices, at each thread count asked for, over several sizes (the best size
 // depends on the caches: 2048 alone measured 71 GFLOP/s on one Zen 3 core, below what
-// mlpscope's own 784-1024-1024-10 products reached, so one size under-reads the peak). bench/driver.py holds mlpscope's
-// achieved GFLOP/s against it (DESIGN.md: batch 512 on 784-1024-1024-10 ≥ 75% of it).
+// mlpscope's own 784-1024-1024-10 products reached, so one size under-reads the peak).
+// bench/driver.py holds mlpscope's achieved GFLOP/s against it (DESIGN.md: batch 512 on
+// 784-1024-1024-10 ≥ 75% of it).
 //
 //   sgemm_peak [--size N1,N2,…] [--repeats R] [--threads T1,T2,…]
 //
 // C = A·B with A, B, C (N, N) float32 costs 2·N³ floating-point operations (one multiply
 // and one add per term of each of the N² dot products of length N). Each repeat times one
 // cblas_sgemm call after one untimed warm-up call per size and thread count; the peak is
-// the best repeat, and each thread count reports the size whose best repeat is highest. Before timing, one small product is checked against a naive double-precision
-// one, so a broken BLAS (a wrong kernel for this CPU: see OPENBLAS_CORETYPE in the bench
-// notes) fails loudly instead of printing a fast wrong figure.
+// the best repeat, and each thread count reports the size whose best repeat is highest. Before
+// timing, one small product is checked against a naive double-precision one, so a broken BLAS (a
+// wrong kernel for this CPU: see OPENBLAS_CORETYPE in the bench notes) fails loudly instead of
+// printing a fast wrong figure.
 //
 // Output: one JSON object per thread count on stdout, e.g.
 //   {"threads": 1, "size": 2048, "corename": "Zen", "gflops": [98.1, 99.4, 99.0]}
@@ -119,7 +121,8 @@ int main(int argc, char** argv) {
     std::mt19937 rng(1);
     check_against_naive(rng);
     const int largest = *std::max_element(options.sizes.begin(), options.sizes.end());
-    const std::vector<float> a = random_matrix(largest, largest, rng), b = random_matrix(largest, largest, rng);
+    const std::vector<float> a = random_matrix(largest, largest, rng),
+                             b = random_matrix(largest, largest, rng);
     std::vector<float> c(static_cast<std::size_t>(largest) * static_cast<std::size_t>(largest));
     for (const int threads : options.threads) {
       openblas_set_num_threads(threads);

@@ -11,7 +11,7 @@
 //        half their pixels are 0, which the batch-1 kernels skip; falls back to random).
 //        path 0: the reference (reference_forward + reference_backward + Optimizer::step:
 //        the engine before issue 6); path 1: the fast path the trainer takes for plain
-//        SGD (forward + backward_sgd); path 2: the fast path for every other optimizer
+//        SGD (forward + FusedSgd::step); path 2: the fast path for every other optimizer
 //        (forward + backward + Optimizer::step, here with sgd).
 //        items/s = training samples per second; GFLOP/s counts 6·params·samples.
 //   Large/path:P/threads:T   784-1024-1024-10 relu at batch 512 (DESIGN.md's roofline bar)
@@ -31,6 +31,7 @@
 #include "data/dataset.h"
 #include "data/load.h"
 #include "nn/network.h"
+#include "train/fused_sgd.h"
 #include "train/optimizer.h"
 
 namespace mlpscope {
@@ -45,7 +46,8 @@ Dataset random_images(Index n, Index dim, Index classes) {
   d.bytes.resize(static_cast<std::size_t>(n * dim));
   for (auto& b : d.bytes) b = static_cast<std::uint8_t>(rng.below(256));
   d.labels.resize(static_cast<std::size_t>(n));
-  for (auto& l : d.labels) l = static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(classes)));
+  for (auto& l : d.labels)
+    l = static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(classes)));
   return d;
 }
 
@@ -68,6 +70,8 @@ void run_steps(benchmark::State& state, const std::vector<Index>& sizes, const D
   Rng rng(0);
   net.initialize(Init::parse("he_normal"), BiasInit{}, 1.0, rng);
   Optimizer<float> sgd(OptimizerSpec::parse("sgd"), net.params().size());
+  FusedSgd<float> fused_sgd;
+  Vector<float> grads(net.params().size());
   std::vector<std::int32_t> order(static_cast<std::size_t>(data.size()));
   std::iota(order.begin(), order.end(), 0);
   std::vector<std::int32_t> labels(static_cast<std::size_t>(batch));
@@ -77,21 +81,22 @@ void run_steps(benchmark::State& state, const std::vector<Index>& sizes, const D
   Index first = 0;
   for (auto _ : state) {
     if (first + batch > data.size()) first = 0;
-    if (batch < data.size() || X.cols() != batch) data.gather(order.data() + first, batch, X, labels.data());
+    if (batch < data.size() || X.cols() != batch)
+      data.gather(order.data() + first, batch, X, labels.data());
     switch (path) {
       case kReference:
         net.reference_forward(X, ws);
-        net.reference_backward(X, labels.data(), ws);
-        sgd.step(net.params(), net.grads(), lr);
+        net.reference_backward(X, labels.data(), ws, grads);
+        sgd.step(net.params(), grads, lr);
         break;
       case kFusedSgd:
         net.forward(X, ws);
-        net.backward_sgd(X, labels.data(), ws, lr);
+        fused_sgd.step(net, X, labels.data(), ws, lr);
         break;
       case kSeparateStep:
         net.forward(X, ws);
-        net.backward(X, labels.data(), ws);
-        sgd.step(net.params(), net.grads(), lr);
+        net.backward(X, labels.data(), ws, grads);
+        sgd.step(net.params(), grads, lr);
         break;
     }
     first += batch;
@@ -99,8 +104,8 @@ void run_steps(benchmark::State& state, const std::vector<Index>& sizes, const D
   benchmark::DoNotOptimize(net.params().data());
   state.SetItemsProcessed(state.iterations() * batch);
   const double flops = 6.0 * static_cast<double>(net.params().size()) * static_cast<double>(batch);
-  state.counters["GFLOP/s"] = benchmark::Counter(flops * 1e-9 * static_cast<double>(state.iterations()),
-                                                 benchmark::Counter::kIsRate);
+  state.counters["GFLOP/s"] = benchmark::Counter(
+      flops * 1e-9 * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
 void Step(benchmark::State& state) {
@@ -118,7 +123,10 @@ void Large(benchmark::State& state) {
   set_threads(static_cast<int>(state.range(1)));
   run_steps(state, {784, 1024, 1024, 10}, images(true), 512, static_cast<Path>(state.range(0)));
 }
-BENCHMARK(Large)->ArgNames({"path", "threads"})->ArgsProduct({{0, 1}, {1, 2}})->Unit(benchmark::kMillisecond);
+BENCHMARK(Large)
+    ->ArgNames({"path", "threads"})
+    ->ArgsProduct({{0, 1}, {1, 2}})
+    ->Unit(benchmark::kMillisecond);
 
 void Tiny(benchmark::State& state) {
   set_threads(1);
@@ -136,10 +144,14 @@ void Sgemm(benchmark::State& state) {
                 0.0f, c.data(), n);
     benchmark::DoNotOptimize(c.data());
   }
-  state.counters["GFLOP/s"] = benchmark::Counter(2.0 * n * n * n * 1e-9 * static_cast<double>(state.iterations()),
-                                                 benchmark::Counter::kIsRate);
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(2.0 * n * n * n * 1e-9 * static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate);
 }
-BENCHMARK(Sgemm)->ArgNames({"n", "threads"})->ArgsProduct({{512, 1024}, {1, 2}})->Unit(benchmark::kMillisecond);
+BENCHMARK(Sgemm)
+    ->ArgNames({"n", "threads"})
+    ->ArgsProduct({{512, 1024}, {1, 2}})
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace mlpscope

@@ -1,8 +1,8 @@
 // CSV data sets (data/csv.h): once as --data csv:PATH reads them, once with label=label and
 // classes=3, the options that take the other branches (a named label column, a class count
 // that labels must fit).
-#include "core/error.h"
 #include "data/csv.h"
+#include "core/error.h"
 #include "scratch_file.h"
 #include "targets.h"
 
@@ -18,8 +18,7 @@ bool csv(std::string_view bytes) {
   }
   try {
     (void)load_csv(path, CsvOptions{"label", 3});
-  } catch (const Error&) {
-  }
+  } catch (const Error&) {}
   return accepted;
 }
 

@@ -27,8 +27,8 @@ bool load(std::string_view bytes) {
 std::string with_valid_checksum(std::string_view bytes) {
   std::string fixed(bytes);
   const std::size_t body = fixed.size() - 4;
-  const auto crc = static_cast<std::uint32_t>(
-      crc32_z(0, reinterpret_cast<const Bytef*>(fixed.data()), body));
+  const auto crc =
+      static_cast<std::uint32_t>(crc32_z(0, reinterpret_cast<const Bytef*>(fixed.data()), body));
   std::memcpy(fixed.data() + body, &crc, 4);  // little-endian, as the format stores it
   return fixed;
 }

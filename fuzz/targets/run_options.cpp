@@ -1,4 +1,4 @@
-// The option strings of a run (train/run_config.h): NAME=VALUE lines, as --config or the
+// The option strings of a run (run/run_config.h): NAME=VALUE lines, as --config or the
 // command line give them, through parse_run_config. That covers every spec string:
 // --init (uniform:A,B, orthogonal:gain…), --bias-init, --optimizer (adam:b1,b2…),
 // --activation (leaky_relu:slope), --output, --loss, --hidden and the numbers.
@@ -6,8 +6,8 @@
 
 #include "core/error.h"
 #include "core/strings.h"
+#include "run/run_config.h"
 #include "targets.h"
-#include "train/run_config.h"
 
 namespace mlpscope::fuzz {
 

@@ -1,7 +1,7 @@
 // --init-from files (io/weights_json.h): load_weights tells a model file from JSON weights
 // by the magic bytes, so this target reaches both readers as the product does.
-#include "core/error.h"
 #include "io/weights_json.h"
+#include "core/error.h"
 #include "scratch_file.h"
 #include "targets.h"
 

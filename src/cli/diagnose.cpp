@@ -9,9 +9,9 @@
 #include "cli/terminal.h"
 #include "core/error.h"
 #include "core/strings.h"
-#include "diagnose/diagnosis.h"
 #include "diagnose/thresholds.h"
-#include "io/run_log.h"
+#include "run/diagnosis.h"
+#include "run/run_log.h"
 
 namespace mlpscope::cli {
 
@@ -27,36 +27,44 @@ nlohmann::json to_json(const Diagnosis& d) {
     const LayerStats& m = d.at_init.layers[l];
     nlohmann::json j = layer_to_json(m);
     j["measured_std"] = m.preact_std;
-    j["predicted_std"] = l < d.theory.size() ? nlohmann::json(d.theory[l].preact_std) : nlohmann::json(nullptr);
-    j["predicted_mean"] = l < d.theory.size() ? nlohmann::json(d.theory[l].preact_mean) : nlohmann::json(nullptr);
-    j["he_std"] = l < d.theory.size() ? nlohmann::json(d.theory[l].he_std) : nlohmann::json(nullptr);
-    j["he_ratio"] = l < d.theory.size() ? nlohmann::json(d.theory[l].he_ratio) : nlohmann::json(nullptr);
+    j["predicted_std"] =
+        l < d.theory.size() ? nlohmann::json(d.theory[l].preact_std) : nlohmann::json(nullptr);
+    j["predicted_mean"] =
+        l < d.theory.size() ? nlohmann::json(d.theory[l].preact_mean) : nlohmann::json(nullptr);
+    j["he_std"] =
+        l < d.theory.size() ? nlohmann::json(d.theory[l].he_std) : nlohmann::json(nullptr);
+    j["he_ratio"] =
+        l < d.theory.size() ? nlohmann::json(d.theory[l].he_ratio) : nlohmann::json(nullptr);
     layers.push_back(std::move(j));
   }
   const OutputStats& o = *d.at_init.output;
-  nlohmann::json j = {
-      {"layers", layers},
-      {"output_saturation", {{"mean_top_probability", o.mean_top_probability},
-                             {"confident_fraction", o.confident_fraction},
-                             {"logit_gradient", o.logit_gradient},
-                             {"majority_fraction", o.majority_fraction}}},
-      {"loss", d.at_init.loss},
-      {"accuracy", d.at_init.accuracy},
-      {"sharpness", d.sharpness.lambda_max},
-      {"sharpness_iterations", d.sharpness.iterations},
-      {"sharpness_converged", d.sharpness.converged},
-      {"max_stable_lr", optional_json(d.max_stable_lr)},
-      {"lr", d.facts.lr},
-      {"predicted_verdict", d.prediction.verdict},
-      {"cause", d.prediction.cause.empty() ? nlohmann::json(nullptr) : nlohmann::json(d.prediction.cause)},
-      {"explanation", d.prediction.explanation},
-      {"suggestions", d.prediction.suggestions},
-      {"checks", d.prediction.checks}};
+  nlohmann::json j = {{"layers", layers},
+                      {"output_saturation",
+                       {{"mean_top_probability", o.mean_top_probability},
+                        {"confident_fraction", o.confident_fraction},
+                        {"logit_gradient", o.logit_gradient},
+                        {"majority_fraction", o.majority_fraction}}},
+                      {"loss", d.at_init.loss},
+                      {"accuracy", d.at_init.accuracy},
+                      {"sharpness", d.sharpness.lambda_max},
+                      {"sharpness_iterations", d.sharpness.iterations},
+                      {"sharpness_converged", d.sharpness.converged},
+                      {"max_stable_lr", optional_json(d.max_stable_lr)},
+                      {"lr", d.facts.lr},
+                      {"predicted_verdict", d.prediction.verdict},
+                      {"cause", d.prediction.cause.empty() ? nlohmann::json(nullptr)
+                                                           : nlohmann::json(d.prediction.cause)},
+                      {"explanation", d.prediction.explanation},
+                      {"suggestions", d.prediction.suggestions},
+                      {"checks", d.prediction.checks}};
   if (d.homogeneity) {
     nlohmann::json points = nlohmann::json::array();
     for (const auto& p : d.homogeneity->points)
-      points.push_back({{"scale", p.scale}, {"output_std", p.output_std}, {"grad_norm", p.grad_norm},
-                        {"sharpness", p.sharpness}, {"loss", p.loss}});
+      points.push_back({{"scale", p.scale},
+                        {"output_std", p.output_std},
+                        {"grad_norm", p.grad_norm},
+                        {"sharpness", p.sharpness},
+                        {"loss", p.loss}});
     j["homogeneity"] = {{"depth", d.homogeneity->depth},
                         {"output_exponent", d.homogeneity->output_exponent},
                         {"grad_exponent", d.homogeneity->grad_exponent},
@@ -75,7 +83,9 @@ std::string cell(const std::optional<double>& v, const char* format) {
 }
 
 void print_table(const Diagnosis& d) {
-  std::printf("\nlayer  units  predicted std  measured std   He std    x He   dead  saturated  grad norm\n");
+  std::printf(
+      "\nlayer  units  predicted std  measured std   He std    x He   dead  saturated  grad "
+      "norm\n");
   for (std::size_t l = 0; l < d.at_init.layers.size(); ++l) {
     const LayerStats& m = d.at_init.layers[l];
     const bool has_theory = l < d.theory.size();
@@ -86,23 +96,31 @@ void print_table(const Diagnosis& d) {
                 has_theory ? cell(d.theory[l].preact_std, "%.4g").c_str() : "-", m.preact_std,
                 has_theory ? cell(d.theory[l].he_std, "%.3g").c_str() : "-",
                 has_theory ? cell(d.theory[l].he_ratio, "%.3g").c_str() : "-",
-                cell(m.dead_fraction ? std::optional<double>(100 * *m.dead_fraction) : std::nullopt, "%.0f%%").c_str(),
-                cell(m.saturated_fraction ? std::optional<double>(100 * *m.saturated_fraction) : std::nullopt, "%.0f%%").c_str(),
+                cell(m.dead_fraction ? std::optional<double>(100 * *m.dead_fraction) : std::nullopt,
+                     "%.0f%%")
+                    .c_str(),
+                cell(m.saturated_fraction ? std::optional<double>(100 * *m.saturated_fraction)
+                                          : std::nullopt,
+                     "%.0f%%")
+                    .c_str(),
                 m.grad_norm);
   }
 }
 
 void print_human(const Diagnosis& d, const PreparedData& data, Index probe) {
   const OutputStats& o = *d.at_init.output;
-  std::printf("network   %s, %s hidden, %s output, %s loss, init %s\n", d.facts.arch.describe().c_str(),
-              d.facts.arch.activation.name().c_str(), d.facts.arch.head.output_name().c_str(),
-              d.facts.arch.head.loss_name().c_str(), d.facts.init_name.c_str());
+  std::printf("network   %s, %s hidden, %s output, %s loss, init %s\n",
+              d.facts.arch.describe().c_str(), d.facts.arch.activation.name().c_str(),
+              d.facts.arch.head.output_name().c_str(), d.facts.arch.head.loss_name().c_str(),
+              d.facts.init_name.c_str());
   std::printf("probe     %lld samples of %s: loss %.4g, accuracy %s\n",
               static_cast<long long>(std::min(probe, data.train.size())), data.train.name.c_str(),
               d.at_init.loss, format_percent(d.at_init.accuracy).c_str());
   print_table(d);
-  std::printf("\noutput    mean top probability %.4f, %s above 0.99; loss gradient at the logits %.3g per sample\n",
-              o.mean_top_probability, format_percent(o.confident_fraction).c_str(), o.logit_gradient);
+  std::printf(
+      "\noutput    mean top probability %.4f, %s above 0.99; loss gradient at the logits %.3g per "
+      "sample\n",
+      o.mean_top_probability, format_percent(o.confident_fraction).c_str(), o.logit_gradient);
   std::printf("sharpness λmax %.4g (%d Hessian-vector products%s)\n", d.sharpness.lambda_max,
               d.sharpness.iterations, d.sharpness.converged ? "" : ", not converged");
   if (d.max_stable_lr)
@@ -110,16 +128,22 @@ void print_human(const Diagnosis& d, const PreparedData& data, Index probe) {
                 *d.max_stable_lr, d.facts.lr, d.facts.lr / *d.max_stable_lr);
   if (d.homogeneity) {
     const Homogeneity& h = *d.homogeneity;
-    std::printf("\nhomogeneity: every weight scaled by c (%d layers)\n       c   output std    grad norm    sharpness\n", h.depth);
+    std::printf(
+        "\nhomogeneity: every weight scaled by c (%d layers)\n       c   output std    grad norm   "
+        " sharpness\n",
+        h.depth);
     for (const auto& p : h.points)
-      std::printf("%8.3g  %11.4g  %11.4g  %11.4g\n", p.scale, p.output_std, p.grad_norm, p.sharpness);
-    std::printf("exponents: output c^%.2f, gradient c^%.2f, sharpness c^%.2f, so the stable lr scales as c^%.2f "
-                "(the c^d claim says %d)\n",
-                h.output_exponent, h.grad_exponent, h.sharpness_exponent, -h.sharpness_exponent, -h.depth);
+      std::printf("%8.3g  %11.4g  %11.4g  %11.4g\n", p.scale, p.output_std, p.grad_norm,
+                  p.sharpness);
+    std::printf(
+        "exponents: output c^%.2f, gradient c^%.2f, sharpness c^%.2f, so the stable lr scales as "
+        "c^%.2f "
+        "(the c^d claim says %d)\n",
+        h.output_exponent, h.grad_exponent, h.sharpness_exponent, -h.sharpness_exponent, -h.depth);
   }
   const Verdict& v = d.prediction;
-  std::printf("\npredicted %s%s%s\n%s\n", v.verdict.c_str(), v.cause.empty() ? "" : ": ", v.cause.c_str(),
-              wrap(v.explanation, 10).c_str());
+  std::printf("\npredicted %s%s%s\n%s\n", v.verdict.c_str(), v.cause.empty() ? "" : ": ",
+              v.cause.c_str(), wrap(v.explanation, 10).c_str());
   for (const auto& s : v.suggestions) std::printf("  try     %s\n", s.c_str());
   for (const auto& c : v.checks) std::printf("  check   %s\n", c.c_str());
 }
@@ -138,7 +162,8 @@ int run(CommandOptions& options) {
     dc.scale_low = parse_double(range[0], "option --scales");
     dc.scale_high = parse_double(range[1], "option --scales");
     dc.scale_points = static_cast<int>(parse_integer(range[2], "option --scales"));
-    if (!(dc.scale_low > 0) || !(dc.scale_high > dc.scale_low) || dc.scale_points < 2 || dc.scale_points > 100)
+    if (!(dc.scale_low > 0) || !(dc.scale_high > dc.scale_low) || dc.scale_points < 2 ||
+        dc.scale_points > 100)
       option_error("scales", "needs 0 < LOW < HIGH and 2 <= POINTS <= 100");
   }
   const PreparedData data = prepare_data(config);
@@ -154,15 +179,17 @@ int run(CommandOptions& options) {
 
 Action add_diagnose_command(CLI::App& root) {
   CLI::App* command = root.add_subcommand(
-      "diagnose", "The network at initialization, before any training: predicted and measured "
-                  "scale per layer, dead and saturated units, gradients, sharpness and the "
-                  "largest stable learning rate, and a predicted verdict.");
+      "diagnose",
+      "The network at initialization, before any training: predicted and measured "
+      "scale per layer, dead and saturated units, gradients, sharpness and the "
+      "largest stable learning rate, and a predicted verdict.");
   auto options = std::make_shared<CommandOptions>(*command);
   options->add_run_options();
   options->add("probe-samples", "1000", "samples of the training data to measure on");
-  options->add("homogeneity", "false",
-               "scale every weight by c over --scales and fit how output, gradient and sharpness grow",
-               true);
+  options->add(
+      "homogeneity", "false",
+      "scale every weight by c over --scales and fit how output, gradient and sharpness grow",
+      true);
   options->add("scales", "0.25,4,9", "LOW,HIGH,POINTS: the log-spaced scales of --homogeneity");
   options->add("json", "false", "print the diagnosis as one JSON object", true);
   options->add_config_option();

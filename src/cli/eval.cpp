@@ -38,16 +38,20 @@ int run(CommandOptions& options) {
                              std::to_string(model.arch.sizes.front()));
   data.transform = model.transform;
   const bool f64 = model.options.value("dtype", "f64") == "f64";
-  const Evaluation e = f64 ? evaluate_model<double>(model, data) : evaluate_model<float>(model, data);
+  const Evaluation e =
+      f64 ? evaluate_model<double>(model, data) : evaluate_model<float>(model, data);
 
   if (options.flag("json")) {
     nlohmann::json per_class = nlohmann::json::array();
     for (std::size_t k = 0; k < e.per_class_total.size(); ++k)
-      per_class.push_back({{"class", k}, {"samples", e.per_class_total[k]},
-                           {"correct", e.per_class_correct[k]}});
-    std::printf("%s\n", nlohmann::json{{"model", options.get("model")}, {"data", data.name},
-                                       {"samples", e.samples}, {"loss", e.loss},
-                                       {"accuracy", e.accuracy}, {"per_class", per_class}}
+      per_class.push_back(
+          {{"class", k}, {"samples", e.per_class_total[k]}, {"correct", e.per_class_correct[k]}});
+    std::printf("%s\n", nlohmann::json{{"model", options.get("model")},
+                                       {"data", data.name},
+                                       {"samples", e.samples},
+                                       {"loss", e.loss},
+                                       {"accuracy", e.accuracy},
+                                       {"per_class", per_class}}
                             .dump(2)
                             .c_str());
     return 0;
@@ -55,15 +59,18 @@ int run(CommandOptions& options) {
   std::printf("model    %s (%s, %s output, %s loss)\n", model.arch.describe().c_str(),
               model.arch.activation.name().c_str(), model.arch.head.output_name().c_str(),
               model.arch.head.loss_name().c_str());
-  std::printf("data     %s: %s samples\n", data.name.c_str(), format_count(static_cast<double>(e.samples)).c_str());
+  std::printf("data     %s: %s samples\n", data.name.c_str(),
+              format_count(static_cast<double>(e.samples)).c_str());
   std::printf("loss     %.6g\naccuracy %s\n\nclass  samples  accuracy\n", e.loss,
               format_percent(e.accuracy).c_str());
   for (std::size_t k = 0; k < e.per_class_total.size(); ++k) {
     if (e.per_class_total[k] == 0) continue;
-    const std::string name = k < model.class_names.size() ? model.class_names[k] : std::to_string(k);
+    const std::string name =
+        k < model.class_names.size() ? model.class_names[k] : std::to_string(k);
     std::printf("%-5s  %7lld  %s\n", name.c_str(), static_cast<long long>(e.per_class_total[k]),
                 format_percent(static_cast<double>(e.per_class_correct[k]) /
-                               static_cast<double>(e.per_class_total[k])).c_str());
+                               static_cast<double>(e.per_class_total[k]))
+                    .c_str());
   }
   return 0;
 }
@@ -71,11 +78,13 @@ int run(CommandOptions& options) {
 }  // namespace
 
 Action add_eval_command(CLI::App& root) {
-  CLI::App* command =
-      root.add_subcommand("eval", "Evaluate a saved model on a data set (its test split by default).");
+  CLI::App* command = root.add_subcommand(
+      "eval", "Evaluate a saved model on a data set (its test split by default).");
   auto options = std::make_shared<CommandOptions>(*command);
   options->add("model", "", "the model file written by 'mlpscope train --save'");
-  options->add("data", "fashion-mnist", "the data set (same forms as train --data); a data set's test split where it has one");
+  options->add(
+      "data", "fashion-mnist",
+      "the data set (same forms as train --data); a data set's test split where it has one");
   options->add("limit", "0", "use only the first N samples (0: all)");
   options->add("json", "false", "print the result as one JSON object", true);
   options->add_config_option();

@@ -10,9 +10,7 @@ namespace {
 static_assert(std::atomic<bool>::is_always_lock_free);
 std::atomic<bool> interrupted{false};
 
-void on_interrupt(int) {
-  interrupted.store(true, std::memory_order_relaxed);
-}
+void on_interrupt(int) { interrupted.store(true, std::memory_order_relaxed); }
 
 }  // namespace
 

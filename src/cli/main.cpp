@@ -15,9 +15,10 @@
 
 int main(int argc, char** argv) {
   using namespace mlpscope::cli;
-  CLI::App app{"mlpscope: train multilayer perceptrons from scratch and see why they converge "
-               "or fail to.\nRun 'mlpscope COMMAND --help' for a command's options.",
-               "mlpscope"};
+  CLI::App app{
+      "mlpscope: train multilayer perceptrons from scratch and see why they converge "
+      "or fail to.\nRun 'mlpscope COMMAND --help' for a command's options.",
+      "mlpscope"};
   app.set_version_flag("--version", "mlpscope 0.1.0");
   app.require_subcommand(1);
   std::vector<std::pair<CLI::App*, Action>> commands;

@@ -50,8 +50,8 @@ void CommandOptions::apply_config() {
     const std::string& name = entry.key;
     if (!values_.contains(name) || name == "config")
       throw Error("config " + config_path_ + " line " + std::to_string(entry.line) + ", key '" +
-                  name + "': unknown key (keys are the option names of '" +
-                  command_.get_name() + "', without --)");
+                  name + "': unknown key (keys are the option names of '" + command_.get_name() +
+                  "', without --)");
     if (given(name)) continue;
     values_[name] = entry.value;
   }
@@ -67,25 +67,31 @@ void add_watch_options(CommandOptions& options, bool periodic) {
   options.add("probe-samples", "1000",
               "probe set size for per-layer statistics and the verdict's cause (0: off)");
   options.add("sharpness-every", "0",
-              periodic ? "Hessian top eigenvalue at initialization (0), also every N epochs, or never"
-                       : "Hessian top eigenvalue at initialization (0), for the 2/λmax boundary, "
-                         "or never");
+              periodic
+                  ? "Hessian top eigenvalue at initialization (0), also every N epochs, or never"
+                  : "Hessian top eigenvalue at initialization (0), for the 2/λmax boundary, "
+                    "or never");
 }
 
 WatchConfig watch_config(const CommandOptions& options) {
   WatchConfig w;
   const long long probes = parse_integer(options.get("probe-samples"), "option --probe-samples");
-  if (probes < 0) option_error("probe-samples", "must be 0 (probes off) or a positive number of samples");
+  if (probes < 0)
+    option_error("probe-samples", "must be 0 (probes off) or a positive number of samples");
   w.probe_samples = static_cast<Index>(probes);
   const std::string sharpness = options.get("sharpness-every");
-  w.sharpness_every = sharpness == "never" ? -1 : static_cast<int>(parse_integer(sharpness, "option --sharpness-every"));
+  w.sharpness_every = sharpness == "never"
+                          ? -1
+                          : static_cast<int>(parse_integer(sharpness, "option --sharpness-every"));
   const bool periodic = options.has("every");  // train's: a sweep has no per-epoch λmax
   if (w.sharpness_every < -1 || (!periodic && w.sharpness_every > 0))
-    option_error("sharpness-every", periodic ? "must be 0 (at initialization only), N epochs, or never"
-                                             : "must be 0 (at initialization) or never, got " + sharpness);
+    option_error("sharpness-every",
+                 periodic ? "must be 0 (at initialization only), N epochs, or never"
+                          : "must be 0 (at initialization) or never, got " + sharpness);
   if (periodic) {
     w.every = parse_integer(options.get("every"), "option --every");
-    if (w.every < 0) option_error("every", "must be 0 (epoch ends only) or a positive number of steps");
+    if (w.every < 0)
+      option_error("every", "must be 0 (epoch ends only) or a positive number of steps");
   }
   return w;
 }
@@ -94,9 +100,11 @@ void check_writable(const std::string& path, const std::string& option) {
   namespace fs = std::filesystem;
   const fs::path parent = fs::absolute(path).parent_path();
   std::error_code ec;
-  if (!fs::is_directory(parent, ec)) option_error(option, "directory " + parent.string() + " does not exist");
+  if (!fs::is_directory(parent, ec))
+    option_error(option, "directory " + parent.string() + " does not exist");
   if (fs::is_directory(path, ec)) option_error(option, path + " is a directory");
-  if (::access(parent.c_str(), W_OK) != 0) option_error(option, "cannot write to " + parent.string());
+  if (::access(parent.c_str(), W_OK) != 0)
+    option_error(option, "cannot write to " + parent.string());
 }
 
 }  // namespace mlpscope::cli

@@ -6,8 +6,8 @@
 #include <map>
 #include <string>
 
-#include "train/run.h"
-#include "train/run_config.h"
+#include "run/run.h"
+#include "run/run_config.h"
 
 namespace mlpscope::cli {
 

@@ -29,7 +29,8 @@ struct ReportArgs {
 // --limit as the model's options recorded them.
 Dataset model_training_data(const Model& model, const std::string& model_path) {
   const std::string spec = model.options.value("data", std::string());
-  if (spec.empty()) option_error("model", model_path + " does not record the data it was trained on");
+  if (spec.empty())
+    option_error("model", model_path + " does not record the data it was trained on");
   Dataset data = load_data(spec).train;
   const auto limit = model.options.value("limit", 0LL);
   if (limit > 0 && limit < data.size()) data.truncate(limit);
@@ -49,7 +50,8 @@ int run(CommandOptions& options, const ReportArgs& args) {
 
   nlohmann::json data;
   if (fs::is_directory(args.input, ec)) {
-    if (!options.get("model").empty()) option_error("model", "draws a run's decision boundary; " + args.input + " is a sweep");
+    if (!options.get("model").empty())
+      option_error("model", "draws a run's decision boundary; " + args.input + " is a sweep");
     data = sweep_report_data(args.input);
   } else {
     const RunRecords records = read_run_log(args.input);
@@ -58,8 +60,8 @@ int run(CommandOptions& options, const ReportArgs& args) {
       const Model model = load_model(options.get("model"));
       const Dataset train = model_training_data(model, options.get("model"));
       if (train.dim != 2)
-        option_error("model", "a decision boundary needs two-feature data; " + train.name + " has " +
-                                  std::to_string(train.dim) + " features");
+        option_error("model", "a decision boundary needs two-feature data; " + train.name +
+                                  " has " + std::to_string(train.dim) + " features");
       boundary = decision_grid(model, train);
     }
     data = run_report_data(records, boundary, args.input);
@@ -71,14 +73,19 @@ int run(CommandOptions& options, const ReportArgs& args) {
 }  // namespace
 
 Action add_report_command(CLI::App& root) {
-  CLI::App* command = root.add_subcommand(
-      "report", "Write a self-contained HTML report of a run (its --log file) or a sweep (its --out directory).");
+  CLI::App* command = root.add_subcommand("report",
+                                          "Write a self-contained HTML report of a run (its --log "
+                                          "file) or a sweep (its --out directory).");
   auto args = std::make_shared<ReportArgs>();
-  command->add_option("INPUT", args->input, "a run log (train --log FILE.jsonl) or a sweep directory")->required();
+  command
+      ->add_option("INPUT", args->input, "a run log (train --log FILE.jsonl) or a sweep directory")
+      ->required();
   auto options = std::make_shared<CommandOptions>(*command);
-  options->add("output", "", "the HTML file to write (one file: scripts, data and styles inlined)", false, "o");
+  options->add("output", "", "the HTML file to write (one file: scripts, data and styles inlined)",
+               false, "o");
   options->add("png", "", "also write each figure as DIR/NAME.png (needs headless Chromium)");
-  options->add("model", "", "a saved model of the run (train --save): adds its decision boundary on 2-D data");
+  options->add("model", "",
+               "a saved model of the run (train --save): adds its decision boundary on 2-D data");
   options->add_config_option();
   command->footer(
       "Examples:\n"

@@ -27,7 +27,8 @@ void write_run_report(const RunResult& result, const Dataset& train, const nlohm
                       const std::string& path, std::FILE* out) {
   std::optional<DecisionGrid> boundary;
   if (train.dim == 2) boundary = decision_grid(result.model, train);
-  const nlohmann::json data = run_report_data(run_records(result.summary, summary), boundary, "mlpscope train");
+  const nlohmann::json data =
+      run_report_data(run_records(result.summary, summary), boundary, "mlpscope train");
   write_report(data, path, "report", "", out);
 }
 

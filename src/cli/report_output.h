@@ -6,10 +6,9 @@
 #include <string>
 
 #include "data/dataset.h"
-#include "train/run.h"
+#include "run/run.h"
 
 namespace mlpscope::cli {
-
 
 // Writes the page to `path`; when `png_dir` is not empty, each figure as a PNG there. A
 // line per file goes to `out` (nothing when null).

@@ -54,7 +54,8 @@ void print_outcome(const SweepOutcome& o, const std::string& out) {
 
 // DIR/report.html: the map coloured by verdict, representative loss curves, every run.
 void write_sweep_report(const std::string& dir, const std::vector<std::string>& axes) {
-  write_report(sweep_report_data(dir, axes), (std::filesystem::path(dir) / "report.html").string(), "out");
+  write_report(sweep_report_data(dir, axes), (std::filesystem::path(dir) / "report.html").string(),
+               "out");
 }
 
 std::vector<std::string> parse_axes(const std::string& text) {
@@ -103,7 +104,8 @@ int run(CommandOptions& options, const SweepArgs& args) {
                       : under_mpi   ? 1
                                     : std::max(1u, std::thread::hardware_concurrency());
   if (j < (under_mpi ? 0 : 1) || j > 4096)
-    option_error("jobs", std::string("must be in ") + (under_mpi ? "0" : "1") + "..4096, got " + jobs);
+    option_error("jobs",
+                 std::string("must be in ") + (under_mpi ? "0" : "1") + "..4096, got " + jobs);
   sweep.runner.jobs = static_cast<int>(j);
   sweep.runner.watch = watch_config(options);
   sweep.runner.target = parse_double(options.get("target"), "option --target");
@@ -174,7 +176,8 @@ Action add_sweep_command(CLI::App& root) {
       "activation=relu,sigmoid \\\n"
       "      --out runs/fmnist --shard 1/4\n"
       "  mlpscope sweep --merge runs/a runs/b --out runs/all\n"
-      "  mpirun -np 8 mlpscope sweep --data spiral:n=400 --hidden 32,32 --vary lr=log:1e-3..1:8 \\\n"
+      "  mpirun -np 8 mlpscope sweep --data spiral:n=400 --hidden 32,32 --vary lr=log:1e-3..1:8 "
+      "\\\n"
       "      --seeds 16 --out runs/mpi   (rank 0 owns the database; every rank runs)\n");
   return [options, args] {
     // Under mpirun every rank parses the same command line and meets the same bad input:

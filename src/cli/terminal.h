@@ -10,7 +10,7 @@
 
 namespace mlpscope::cli {
 
-std::string format_count(double value);     // 18700 → "18,700"
+std::string format_count(double value);       // 18700 → "18,700"
 std::string format_percent(double fraction);  // 0.8761 → "87.61%"
 // Wraps text at 88 columns, every line indented by `indent` spaces.
 std::string wrap(const std::string& text, int indent);

@@ -33,16 +33,20 @@ void print_iterates(const std::vector<double>& xs) {
   std::printf("\n");
 }
 
-void print_scan(const ScanSettings& scan, const std::optional<double>& found, const ClosedForm& cf) {
+void print_scan(const ScanSettings& scan, const std::optional<double>& found,
+                const ClosedForm& cf) {
   if (found)
-    std::printf("boundary %.15g, found by bisection over x0 > 0 (%d steps per run)\n", *found, scan.steps);
+    std::printf("boundary %.15g, found by bisection over x0 > 0 (%d steps per run)\n", *found,
+                scan.steps);
   else
     std::printf(
-        "boundary none found: the outcome is the same at every x0 = 2^k, |k| <= %d (%d steps per run)\n",
+        "boundary none found: the outcome is the same at every x0 = 2^k, |k| <= %d (%d steps per "
+        "run)\n",
         scan.doublings, scan.steps);
   if (cf.boundary) {
     std::printf("formula  %.15g = %s", *cf.boundary, cf.formula.c_str());
-    if (found) std::printf(", relative difference %.2g", std::abs(*found - *cf.boundary) / *cf.boundary);
+    if (found)
+      std::printf(", relative difference %.2g", std::abs(*found - *cf.boundary) / *cf.boundary);
     std::printf("\n");
   } else {
     std::printf("formula  none: %s\n", cf.note.c_str());
@@ -71,22 +75,26 @@ int run(CommandOptions& options) {
   if (!png.empty()) (void)HeadlessBrowser("png");
 
   if (options.flag("json")) {
-    nlohmann::json out = {
-        {"f", s.f.name()},   {"lr", s.lr}, {"x0", s.x0}, {"iterates", xs}, {"verdict", to_string(verdict)},
-        {"explanation", why}};
+    nlohmann::json out = {{"f", s.f.name()},
+                          {"lr", s.lr},
+                          {"x0", s.x0},
+                          {"iterates", xs},
+                          {"verdict", to_string(verdict)},
+                          {"explanation", why}};
     if (options.flag("scan")) {
       out["boundary"] = found ? nlohmann::json(*found) : nlohmann::json(nullptr);
       out["closed_form"] = cf.boundary ? nlohmann::json(*cf.boundary) : nlohmann::json(nullptr);
     }
     std::printf("%s\n", out.dump(2).c_str());
-    if (!report.empty()) write_report(toy_report_data(s.f, s.lr, s.x0), report, "report", png, stderr);
+    if (!report.empty())
+      write_report(toy_report_data(s.f, s.lr, s.x0), report, "report", png, stderr);
     return 0;
   }
-  std::printf("f(x) = %s, lr = %g, x0 = %.10g, %d steps\nupdate   %s\n", s.f.name().c_str(), s.lr, s.x0,
-              s.steps, s.f.update_rule().c_str());
+  std::printf("f(x) = %s, lr = %g, x0 = %.10g, %d steps\nupdate   %s\n", s.f.name().c_str(), s.lr,
+              s.x0, s.steps, s.f.update_rule().c_str());
   print_iterates(xs);
-  std::printf("verdict  %s: %s\nwhy      %s\n", to_string(verdict).c_str(), describe(verdict, xs).c_str(),
-              why.c_str());
+  std::printf("verdict  %s: %s\nwhy      %s\n", to_string(verdict).c_str(),
+              describe(verdict, xs).c_str(), why.c_str());
   if (options.flag("scan")) print_scan(scan, found, cf);
   if (!report.empty()) write_report(toy_report_data(s.f, s.lr, s.x0), report, "report", png);
   return 0;
@@ -95,21 +103,26 @@ int run(CommandOptions& options) {
 }  // namespace
 
 Action add_toy_command(CLI::App& root) {
-  CLI::App* command = root.add_subcommand(
-      "toy",
-      "Gradient descent on x^2, x^4 or |x|^p in one dimension: why the start decides whether it converges.");
+  CLI::App* command = root.add_subcommand("toy",
+                                          "Gradient descent on x^2, x^4 or |x|^p in one dimension: "
+                                          "why the start decides whether it converges.");
   auto options = std::make_shared<CommandOptions>(*command);
-  options->add("f", "x^4", "the function: x^2, x^4 or |x|^p with a real p > 1 (e.g. '|x|^3', '|x|^1.5')");
+  options->add("f", "x^4",
+               "the function: x^2, x^4 or |x|^p with a real p > 1 (e.g. '|x|^3', '|x|^1.5')");
   options->add("lr", "0.01", "learning rate, > 0");
   options->add("x0", "1.0", "the starting point");
   options->add("steps", "100", "gradient steps, 1 to " + std::to_string(kMaxSteps));
   options->add("scan", "false",
-               "also find the basin boundary in x0 by bisection and show it beside the closed form", true);
+               "also find the basin boundary in x0 by bisection and show it beside the closed form",
+               true);
   options->add("json", "false",
-               "print f, lr, x0, iterates, verdict (and boundary, closed_form) as one JSON object", true);
+               "print f, lr, x0, iterates, verdict (and boundary, closed_form) as one JSON object",
+               true);
   options->add("report", "",
-               "write an HTML report to FILE: the cobweb plot of the iterates from starts on either side of the boundary");
-  options->add("png", "", "with --report, also write each figure as DIR/NAME.png (needs headless Chromium)");
+               "write an HTML report to FILE: the cobweb plot of the iterates from starts on "
+               "either side of the boundary");
+  options->add("png", "",
+               "with --report, also write each figure as DIR/NAME.png (needs headless Chromium)");
   options->add_config_option();
   return [options] { return run(*options); };
 }

@@ -14,9 +14,9 @@
 #include "core/strings.h"
 #include "diagnose/thresholds.h"
 #include "io/model_file.h"
-#include "io/run_log.h"
-#include "train/memory.h"
-#include "train/run.h"
+#include "run/memory.h"
+#include "run/run.h"
+#include "run/run_log.h"
 
 namespace mlpscope::cli {
 
@@ -60,7 +60,8 @@ void print_header(std::FILE* out, const RunConfig& c, const PreparedData& data,
 void print_final(std::FILE* out, const TrainSummary& s, long long samples) {
   std::fprintf(out, "final    loss %.6g (initial %.6g, best %.6g), train accuracy %s", s.final_loss,
                s.initial_loss, s.best_loss, format_percent(s.train_accuracy).c_str());
-  if (s.test_accuracy) std::fprintf(out, ", test accuracy %s", format_percent(*s.test_accuracy).c_str());
+  if (s.test_accuracy)
+    std::fprintf(out, ", test accuracy %s", format_percent(*s.test_accuracy).c_str());
   std::fprintf(out, "\n         %d epochs in %.2fs of training", s.epochs, s.seconds);
   if (s.seconds > 0)
     std::fprintf(out, " (%s samples/s)",
@@ -69,10 +70,13 @@ void print_final(std::FILE* out, const TrainSummary& s, long long samples) {
   if (s.diverged_at_step && s.diverged_at_layer)
     std::fprintf(out, "diverged the loss became NaN or infinite at step %lld%s; training stopped\n",
                  *s.diverged_at_step,
-                 *s.diverged_at_layer > 0 ? (", starting in layer " + std::to_string(*s.diverged_at_layer)).c_str() : "");
+                 *s.diverged_at_layer > 0
+                     ? (", starting in layer " + std::to_string(*s.diverged_at_layer)).c_str()
+                     : "");
   else if (s.diverged_at_step)
-    std::fprintf(out, "diverged the loss passed the bound of the verdicts at step %lld; training stopped\n",
-                 *s.diverged_at_step);
+    std::fprintf(
+        out, "diverged the loss passed the bound of the verdicts at step %lld; training stopped\n",
+        *s.diverged_at_step);
 }
 
 std::string cell_number(double v) {
@@ -89,25 +93,30 @@ void print_layers(std::FILE* out, const TrainSummary& s) {
   auto percent = [](const std::optional<double>& v) {
     return v ? format_percent(*v).substr(0, format_percent(*v).size() - 4) + "%" : std::string("-");
   };
-  std::fprintf(out, "layers   (init -> end)  preact std        dead    saturated   grad norm            update\n");
+  std::fprintf(out,
+               "layers   (init -> end)  preact std        dead    saturated   grad norm            "
+               "update\n");
   for (std::size_t l = 0; l < last.layers.size(); ++l) {
     const LayerStats& a = first.layers[l];
     const LayerStats& b = last.layers[l];
     std::fprintf(out, "  %-5s  %9.3g -> %-9.3g  %4s -> %-4s  %4s -> %-4s  %9.3g -> %-9.3g  %s\n",
                  l + 1 == last.layers.size() ? "out" : std::to_string(l + 1).c_str(), a.preact_std,
                  b.preact_std, percent(a.dead_fraction).c_str(), percent(b.dead_fraction).c_str(),
-                 percent(a.saturated_fraction).c_str(), percent(b.saturated_fraction).c_str(), a.grad_norm,
-                 b.grad_norm, b.update_ratio ? cell_number(*b.update_ratio).c_str() : "-");
+                 percent(a.saturated_fraction).c_str(), percent(b.saturated_fraction).c_str(),
+                 a.grad_norm, b.grad_norm,
+                 b.update_ratio ? cell_number(*b.update_ratio).c_str() : "-");
   }
   if (first.output && last.output)
-    std::fprintf(out, "  output top probability %.3f -> %.3f, logit gradient %.3g -> %.3g%s\n",
-                 first.output->mean_top_probability, last.output->mean_top_probability,
-                 first.output->logit_gradient, last.output->logit_gradient,
-                 first.sharpness ? (", sharpness at init " + cell_number(*first.sharpness)).c_str() : "");
+    std::fprintf(
+        out, "  output top probability %.3f -> %.3f, logit gradient %.3g -> %.3g%s\n",
+        first.output->mean_top_probability, last.output->mean_top_probability,
+        first.output->logit_gradient, last.output->logit_gradient,
+        first.sharpness ? (", sharpness at init " + cell_number(*first.sharpness)).c_str() : "");
 }
 
 void print_verdict(std::FILE* out, const Verdict& v) {
-  std::fprintf(out, "verdict  %s%s%s\n", v.verdict.c_str(), v.cause.empty() ? "" : ": ", v.cause.c_str());
+  std::fprintf(out, "verdict  %s%s%s\n", v.verdict.c_str(), v.cause.empty() ? "" : ": ",
+               v.cause.c_str());
   std::fprintf(out, "%s\n", wrap(v.explanation, 9).c_str());
   for (const auto& s : v.suggestions) std::fprintf(out, "  try    %s\n", s.c_str());
   for (const auto& c : v.checks) std::fprintf(out, "  check  %s\n", c.c_str());
@@ -177,7 +186,8 @@ Action add_train_command(CLI::App& root) {
   options->add_run_options();
   options->add("log", "", "write the run log as JSON Lines to FILE");
   options->add("save", "", "save the trained model to FILE (versioned, checksummed)");
-  options->add("report", "", "write an HTML report of the run to FILE, with the decision boundary on 2-D data");
+  options->add("report", "",
+               "write an HTML report of the run to FILE, with the decision boundary on 2-D data");
   options->add("json", "false", "print the final summary as one JSON object on stdout", true);
   options->add("quiet", "false", "print nothing but errors (and --json)", true);
   add_watch_options(*options, /*periodic=*/true);

@@ -20,7 +20,8 @@ void call_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, floa
   cblas_sgemm(CblasColMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 void call_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, double alpha,
-               const double* a, int lda, const double* b, int ldb, double beta, double* c, int ldc) {
+               const double* a, int lda, const double* b, int ldb, double beta, double* c,
+               int ldc) {
   cblas_dgemm(CblasColMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 void call_gemv(CBLAS_TRANSPOSE ta, int m, int n, float alpha, const float* a, int lda,
@@ -48,8 +49,10 @@ void gemm(Op op_a, Op op_b, T alpha, Eigen::Ref<const Matrix<T>> A, Eigen::Ref<c
   assert((op_b == Op::none ? B.cols() : B.rows()) == n);
   if (m == 0 || n == 0) return;
   if (k == 0) {  // an empty sum: C ← β·C (β = 0 clears C, whatever it held)
-    if (beta == T(0)) C.setZero();
-    else C *= beta;
+    if (beta == T(0))
+      C.setZero();
+    else
+      C *= beta;
     return;
   }
   if (small_gemm(op_a, op_b, m, n, k, alpha, A.data(), A.outerStride(), B.data(), B.outerStride(),
@@ -62,16 +65,21 @@ void gemm(Op op_a, Op op_b, T alpha, Eigen::Ref<const Matrix<T>> A, Eigen::Ref<c
 #else
   // Eigen's own kernels; β = 0 must not read C (it may hold NaN from an earlier run).
   auto product = [&](const auto& a, const auto& b) {
-    if (beta == T(0)) C.noalias() = alpha * (a * b);
+    if (beta == T(0))
+      C.noalias() = alpha * (a * b);
     else {
       C *= beta;
       C.noalias() += alpha * (a * b);
     }
   };
-  if (op_a == Op::none && op_b == Op::none) product(A, B);
-  else if (op_a == Op::none) product(A, B.transpose());
-  else if (op_b == Op::none) product(A.transpose(), B);
-  else product(A.transpose(), B.transpose());
+  if (op_a == Op::none && op_b == Op::none)
+    product(A, B);
+  else if (op_a == Op::none)
+    product(A, B.transpose());
+  else if (op_b == Op::none)
+    product(A.transpose(), B);
+  else
+    product(A.transpose(), B.transpose());
 #endif
 }
 
@@ -82,8 +90,10 @@ void gemv(Op op_a, T alpha, Eigen::Ref<const Matrix<T>> A, const T* x, T beta, T
   if (out == 0) return;
   VectorMap<T> Y(y, out);
   if (in == 0) {
-    if (beta == T(0)) Y.setZero();
-    else Y *= beta;
+    if (beta == T(0))
+      Y.setZero();
+    else
+      Y *= beta;
     return;
   }
 #ifdef MLPSCOPE_HAVE_OPENBLAS
@@ -91,10 +101,14 @@ void gemv(Op op_a, T alpha, Eigen::Ref<const Matrix<T>> A, const T* x, T beta, T
             leading(A.outerStride()), x, beta, y);
 #else
   ConstVectorMap<T> X(x, in);
-  if (beta == T(0)) Y.setZero();
-  else Y *= beta;
-  if (op_a == Op::none) Y.noalias() += alpha * (A * X);
-  else Y.noalias() += alpha * (A.transpose() * X);
+  if (beta == T(0))
+    Y.setZero();
+  else
+    Y *= beta;
+  if (op_a == Op::none)
+    Y.noalias() += alpha * (A * X);
+  else
+    Y.noalias() += alpha * (A.transpose() * X);
 #endif
 }
 

@@ -10,8 +10,9 @@
 // what lets plain SGD update W in the same product that forms the gradient (nn/dense.h).
 // With OpenBLAS (MLPSCOPE_HAVE_OPENBLAS) these are cblas_?gemm / cblas_?gemv; without
 // it, Eigen's own kernels, with the same meaning. Small products, where packing costs
-// more than the arithmetic, go to kernels generated for their shape (core/small_gemm.h). Shapes are checked by assertions of
-// the caller's invariants only (the network sizes every buffer), not against user input.
+// more than the arithmetic, go to kernels generated for their shape (core/small_gemm.h). Shapes are
+// checked by assertions of the caller's invariants only (the network sizes every buffer), not
+// against user input.
 #pragma once
 
 #include "core/types.h"

@@ -40,16 +40,21 @@ using Kernel = void (*)(const void*, const void*, void*);
 // (a CPU it has no code generator for), and the caller falls back to BLAS. libxsmm keeps
 // generated kernels in a registry: asking again for a shape is a hash lookup.
 template <class T>
-Kernel dispatch(Index m, Index n, Index k, Index lda, Index ldb, Index ldc, bool transpose_b, T beta) {
+Kernel dispatch(Index m, Index n, Index k, Index lda, Index ldb, Index ldc, bool transpose_b,
+                T beta) {
   const libxsmm_blasint M = static_cast<libxsmm_blasint>(m), N = static_cast<libxsmm_blasint>(n),
-                        K = static_cast<libxsmm_blasint>(k), LDA = static_cast<libxsmm_blasint>(lda),
-                        LDB = static_cast<libxsmm_blasint>(ldb), LDC = static_cast<libxsmm_blasint>(ldc);
+                        K = static_cast<libxsmm_blasint>(k),
+                        LDA = static_cast<libxsmm_blasint>(lda),
+                        LDB = static_cast<libxsmm_blasint>(ldb),
+                        LDC = static_cast<libxsmm_blasint>(ldc);
   const int flags = transpose_b ? LIBXSMM_GEMM_FLAG_TRANS_B : LIBXSMM_GEMM_FLAG_NONE;
   const T one = 1;
   if constexpr (std::is_same_v<T, float>)
-    return reinterpret_cast<Kernel>(libxsmm_smmdispatch(M, N, K, &LDA, &LDB, &LDC, &one, &beta, &flags, nullptr));
+    return reinterpret_cast<Kernel>(
+        libxsmm_smmdispatch(M, N, K, &LDA, &LDB, &LDC, &one, &beta, &flags, nullptr));
   else
-    return reinterpret_cast<Kernel>(libxsmm_dmmdispatch(M, N, K, &LDA, &LDB, &LDC, &one, &beta, &flags, nullptr));
+    return reinterpret_cast<Kernel>(
+        libxsmm_dmmdispatch(M, N, K, &LDA, &LDB, &LDC, &one, &beta, &flags, nullptr));
 }
 
 // Per-thread scratch of at least `size` values; it only grows, so that the alternating
@@ -71,12 +76,14 @@ bool small_gemm(Op op_a, Op op_b, Index m, Index n, Index k, T alpha, const T* A
   const bool direct = alpha == T(1) && (beta == T(0) || beta == T(1));
   const Index ld_out = direct ? ldc : m;
   const Index ld_a = op_a == Op::none ? lda : m;
-  const Kernel kernel = dispatch<T>(m, n, k, ld_a, ldb, ld_out, op_b == Op::transpose, direct ? beta : T(0));
+  const Kernel kernel =
+      dispatch<T>(m, n, k, ld_a, ldb, ld_out, op_b == Op::transpose, direct ? beta : T(0));
   if (!kernel) return false;
   if (op_a == Op::transpose) {  // A is stored k×m: copy it as m×k
     T* a = scratch<T>(0, m * k);
     MatrixMap<T>(a, m, k).noalias() =
-        Eigen::Map<const Matrix<T>, 0, Eigen::OuterStride<>>(A, k, m, Eigen::OuterStride<>(lda)).transpose();
+        Eigen::Map<const Matrix<T>, 0, Eigen::OuterStride<>>(A, k, m, Eigen::OuterStride<>(lda))
+            .transpose();
     A = a;
   }
   if (direct) {
@@ -87,8 +94,10 @@ bool small_gemm(Op op_a, Op op_b, Index m, Index n, Index k, T alpha, const T* A
   kernel(A, B, c);
   const MatrixMap<T> product(c, m, n);
   Eigen::Map<Matrix<T>, 0, Eigen::OuterStride<>> out(C, m, n, Eigen::OuterStride<>(ldc));
-  if (beta == T(0)) out.noalias() = alpha * product;  // β = 0 never reads C
-  else out = beta * out + alpha * product;
+  if (beta == T(0))
+    out.noalias() = alpha * product;  // β = 0 never reads C
+  else
+    out = beta * out + alpha * product;
   return true;
 }
 

@@ -96,9 +96,9 @@ Layout find_layout(const Row& header, const CsvOptions& options, const std::stri
   if (found == names.end()) {
     std::string list;
     for (const auto& name : names) list += (list.empty() ? "'" : ", '") + name + "'";
-    throw Error(path + ": no column named '" + options.label_column + "' for label=" +
-                options.label_column + "; the header (line " + std::to_string(header.line) +
-                ") has " + list);
+    throw Error(path + ": no column named '" + options.label_column +
+                "' for label=" + options.label_column + "; the header (line " +
+                std::to_string(header.line) + ") has " + list);
   }
   if (std::count(names.begin(), names.end(), options.label_column) > 1)
     throw Error(path + ": label=" + options.label_column + " is ambiguous: the header has " +
@@ -141,8 +141,8 @@ void assign_integer_labels(Dataset& data, const std::vector<Row>& rows, const La
                   " is negative; integer labels are class indices 0, 1, 2, ...");
     if (label >= limit)
       throw Error(at + ": label " + std::to_string(label) + " is outside " +
-                  (options.classes ? "classes=" + std::to_string(limit) +
-                                         " (labels must be 0.." + std::to_string(limit - 1) + ")"
+                  (options.classes ? "classes=" + std::to_string(limit) + " (labels must be 0.." +
+                                         std::to_string(limit - 1) + ")"
                                    : std::string("the int32 range")));
     largest = std::max(largest, label);
     data.labels.push_back(static_cast<std::int32_t>(label));
@@ -161,8 +161,8 @@ void assign_string_labels(Dataset& data, const std::vector<Row>& rows, const Lay
     while (rows[r].fields[layout.label] != first_extra) ++r;
     throw Error(where(path, rows[r], layout.label, layout) + ": label '" + first_extra +
                 "' is class " + std::to_string(*options.classes) + " of " +
-                std::to_string(index.size()) + " distinct labels (sorted), outside classes=" +
-                std::to_string(*options.classes));
+                std::to_string(index.size()) +
+                " distinct labels (sorted), outside classes=" + std::to_string(*options.classes));
   }
   for (auto& [name, k] : index) {
     k = static_cast<std::int32_t>(data.class_names.size());
@@ -206,8 +206,10 @@ Dataset load_csv(const std::string& path, const CsvOptions& options) {
   const bool all_integers = std::all_of(rows.begin() + 1, rows.end(), [&](const Row& row) {
     return as_integer(row.fields[layout.label]).has_value();
   });
-  if (all_integers) assign_integer_labels(data, rows, layout, options, path);
-  else assign_string_labels(data, rows, layout, options, path);
+  if (all_integers)
+    assign_integer_labels(data, rows, layout, options, path);
+  else
+    assign_string_labels(data, rows, layout, options, path);
   data.validate();
   return data;
 }

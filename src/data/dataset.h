@@ -28,9 +28,9 @@ class Dataset {
   std::string name;  // what the user asked for, e.g. "fashion-mnist (train)"
   Index dim = 0;
   Index num_classes = 0;
-  std::vector<std::uint8_t> bytes;  // uint8 storage (images), dim·count values, or empty
-  std::vector<double> values;       // float64 storage, dim·count values, or empty
-  std::vector<std::int32_t> labels;  // one per sample, in [0, num_classes)
+  std::vector<std::uint8_t> bytes;       // uint8 storage (images), dim·count values, or empty
+  std::vector<double> values;            // float64 storage, dim·count values, or empty
+  std::vector<std::int32_t> labels;      // one per sample, in [0, num_classes)
   std::vector<std::string> class_names;  // optional, e.g. CSV string labels
   FeatureTransform transform;
 

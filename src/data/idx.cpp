@@ -132,9 +132,12 @@ void check_magic(const ByteReader& in, std::uint32_t found, int rank) {
   const std::uint32_t expected = 0x00000800u | static_cast<std::uint32_t>(rank);
   if (found == expected) return;
   std::string hint;
-  if ((found & 0xffff0000u) != 0) hint = "; this is not an IDX file";
-  else if ((found & 0xff00u) != 0x0800u) hint = "; this IDX file does not hold unsigned bytes";
-  else hint = "; this IDX file has " + dimensions(int(found & 0xffu));
+  if ((found & 0xffff0000u) != 0)
+    hint = "; this is not an IDX file";
+  else if ((found & 0xff00u) != 0x0800u)
+    hint = "; this IDX file does not hold unsigned bytes";
+  else
+    hint = "; this IDX file has " + dimensions(int(found & 0xffu));
   throw Error(in.path() + ": wrong magic number " + hex32(found) + " at byte offset 0, expected " +
               hex32(expected) + " (IDX unsigned bytes, " + dimensions(rank) + ")" + hint);
 }

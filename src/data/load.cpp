@@ -43,8 +43,7 @@ KeyValues parse_key_values(const std::string& spec, const std::vector<std::strin
   KeyValues pairs;
   for (const std::string& part : parts) {
     const auto eq = part.find('=');
-    if (eq == std::string::npos)
-      spec_error(spec, "expected key=value, got '" + trim(part) + "'");
+    if (eq == std::string::npos) spec_error(spec, "expected key=value, got '" + trim(part) + "'");
     std::string key = trim(part.substr(0, eq));
     const bool repeated = std::any_of(pairs.begin(), pairs.end(),
                                       [&](const auto& pair) { return pair.first == key; });
@@ -184,8 +183,7 @@ Dataset draw(const std::string& kind, SyntheticOptions options, bool test) {
   return data;
 }
 
-Source synthetic_source(const std::string& spec, const std::string& kind,
-                        const std::string& args) {
+Source synthetic_source(const std::string& spec, const std::string& kind, const std::string& args) {
   const SyntheticOptions options = parse_synthetic_options(spec, args);
   try {
     check_synthetic_options(kind, options);  // now, so that a bad spec fails before any work

@@ -68,8 +68,8 @@ struct Kind {
 };
 
 constexpr Kind kKinds[] = {
-    {"spiral", 0.1, true, spiral},      {"circles", 0.05, false, circles},
-    {"moons", 0.1, false, moons},       {"xor", 0.1, false, xor_quadrants},
+    {"spiral", 0.1, true, spiral},       {"circles", 0.05, false, circles},
+    {"moons", 0.1, false, moons},        {"xor", 0.1, false, xor_quadrants},
     {"gaussians", 0.5, true, gaussians},
 };
 

@@ -25,7 +25,6 @@ double derivative_share(ActivationKind kind, double a) {
   return kind == ActivationKind::sigmoid ? 4.0 * a * (1.0 - a) : 1.0 - a * a;
 }
 
-
 }  // namespace
 
 template <class T>
@@ -74,7 +73,8 @@ OutputStats output_stats(const Matrix<T>& P) {
   o.confident_fraction = static_cast<double>(confident) / static_cast<double>(N);
   o.majority_fraction = static_cast<double>(*std::max_element(predicted.begin(), predicted.end())) /
                         static_cast<double>(N);
-  o.predicted_classes = std::count_if(predicted.begin(), predicted.end(), [](Index c) { return c > 0; });
+  o.predicted_classes =
+      std::count_if(predicted.begin(), predicted.end(), [](Index c) { return c > 0; });
   return o;
 }
 
@@ -103,11 +103,14 @@ template <class T>
 void Prober<T>::measure(const Network<T>& net, const Vector<T>* previous_params,
                         EpochRecord& record) {
   measure_layers(net, previous_params, record);
-  // λmax is taken after the layers' workspace and gradient copy are released: the two
+  // λmax is taken after the layers' workspace and gradients are released: the two
   // working sets never add up in the run's peak memory.
-  const bool due = !record.within_epoch && sharpness_every_ >= 0 &&
-                   (record.epoch == 0 || (sharpness_every_ > 0 && record.epoch % sharpness_every_ == 0));
-  if (due && net.params().allFinite()) record.sharpness = sharpness(net, X_, labels_, seed_, kTrainingIterations, kTrainingTolerance).lambda_max;
+  const bool due =
+      !record.within_epoch && sharpness_every_ >= 0 &&
+      (record.epoch == 0 || (sharpness_every_ > 0 && record.epoch % sharpness_every_ == 0));
+  if (due && net.params().allFinite())
+    record.sharpness =
+        sharpness(net, X_, labels_, seed_, kTrainingIterations, kTrainingTolerance).lambda_max;
 }
 
 template <class T>
@@ -115,11 +118,11 @@ void Prober<T>::measure_layers(const Network<T>& net, const Vector<T>* previous_
                                EpochRecord& record) const {
   const Architecture& arch = net.arch();
   const Index L = arch.num_layers();
-  // Gradients are written into a copy: the network being trained is only read.
-  Network<T> copy = net;
+  // The gradients are the probe's own: the network being trained is only read.
+  Vector<T> grads;
   Workspace<T> ws;
-  copy.forward(X_, ws);
-  copy.backward(X_, labels_.data(), ws);
+  net.forward(X_, ws);
+  net.backward(X_, labels_.data(), ws, grads);
   record.layers.clear();
   for (Index l = 0; l < L; ++l) {
     const bool is_output = l == L - 1;
@@ -127,7 +130,7 @@ void Prober<T>::measure_layers(const Network<T>& net, const Vector<T>* previous_
     LayerStats s = layer_stats(arch.activation, is_output, ws.Z[k], is_output ? ws.P : ws.A[k]);
     const Index begin = arch.offset(l), count = arch.offset(l + 1) - begin;
     s.weight_norm = static_cast<double>(net.W(l).norm());
-    s.grad_norm = copy.grads().segment(begin, count).template cast<double>().norm();
+    s.grad_norm = grads.segment(begin, count).template cast<double>().norm();
     if (previous_params && previous_params->size() == net.params().size()) {
       const auto now = net.params().segment(begin, count).template cast<double>();
       const auto before = previous_params->segment(begin, count).template cast<double>();
@@ -146,8 +149,10 @@ void Prober<T>::measure_layers(const Network<T>& net, const Vector<T>* previous_
 
 template class Prober<float>;
 template class Prober<double>;
-template LayerStats layer_stats<float>(const Activation&, bool, const Matrix<float>&, const Matrix<float>&);
-template LayerStats layer_stats<double>(const Activation&, bool, const Matrix<double>&, const Matrix<double>&);
+template LayerStats layer_stats<float>(const Activation&, bool, const Matrix<float>&,
+                                       const Matrix<float>&);
+template LayerStats layer_stats<double>(const Activation&, bool, const Matrix<double>&,
+                                        const Matrix<double>&);
 template OutputStats output_stats<float>(const Matrix<float>&);
 template OutputStats output_stats<double>(const Matrix<double>&);
 

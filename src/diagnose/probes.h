@@ -34,7 +34,8 @@ class Prober : public TrainProbe<T> {
 
   // Fills record.layers, record.output and, when due, record.sharpness. previous_params:
   // the parameters before the last step (for update_ratio), or null.
-  void measure(const Network<T>& net, const Vector<T>* previous_params, EpochRecord& record) override;
+  void measure(const Network<T>& net, const Vector<T>* previous_params,
+               EpochRecord& record) override;
 
   const Matrix<T>& inputs() const { return X_; }
   const std::vector<std::int32_t>& labels() const { return labels_; }

@@ -17,7 +17,8 @@ namespace {
 template <class T>
 class GradientOracle {
  public:
-  GradientOracle(const Architecture& arch, const Matrix<T>& X, const std::vector<std::int32_t>& labels)
+  GradientOracle(const Architecture& arch, const Matrix<T>& X,
+                 const std::vector<std::int32_t>& labels)
       : net_(arch), X_(X), labels_(labels), chunk_samples_(chunk_samples(arch)) {}
 
   // As many samples as keep a chunk's float64 inputs and its four matrices per layer (Z,
@@ -41,8 +42,8 @@ class GradientOracle {
       const Index count = std::min(chunk_samples_, n - first);
       chunk_ = X_.middleCols(first, count).template cast<double>();
       net_.forward(chunk_, ws_);
-      net_.backward(chunk_, labels_.data() + first, ws_);
-      out += (scale * static_cast<double>(count) / static_cast<double>(n)) * net_.grads();
+      net_.backward(chunk_, labels_.data() + first, ws_, grads_);
+      out += (scale * static_cast<double>(count) / static_cast<double>(n)) * grads_;
     }
   }
 
@@ -53,6 +54,7 @@ class GradientOracle {
   const Index chunk_samples_;
   Matrix<double> chunk_;
   Workspace<double> ws_;
+  Eigen::VectorXd grads_;  // one chunk's gradient
 };
 
 // Lanczos iteration (Lanczos 1950; Golub & Van Loan §10.1) on the Hessian-vector product:
@@ -65,8 +67,8 @@ template <class Scalar>
 Sharpness lanczos(GradientOracle<Scalar>& oracle, const Vector<Scalar>& theta, std::uint64_t seed,
                   int max_iterations, double tolerance) {
   const Index P = theta.size();
-  const double eps =
-      1e-4 * std::max(1.0, theta.template cast<double>().norm() / std::sqrt(static_cast<double>(P)));
+  const double eps = 1e-4 * std::max(1.0, theta.template cast<double>().norm() /
+                                              std::sqrt(static_cast<double>(P)));
   // w ← H v, accumulated in place: five float64 vectors of P in all (v, the previous v, w,
   // and the oracle's parameters and gradient). θ is read from the network itself,
   // converted as it is used.
@@ -95,7 +97,9 @@ Sharpness lanczos(GradientOracle<Scalar>& oracle, const Vector<Scalar>& theta, s
     Eigen::MatrixXd T = Eigen::MatrixXd::Zero(k, k);
     for (int i = 0; i < k; ++i) T(i, i) = alpha[static_cast<std::size_t>(i)];
     for (int i = 0; i + 1 < k; ++i) T(i, i + 1) = T(i + 1, i) = beta[static_cast<std::size_t>(i)];
-    const double next = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(T, Eigen::EigenvaluesOnly).eigenvalues().maxCoeff();
+    const double next = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(T, Eigen::EigenvaluesOnly)
+                            .eigenvalues()
+                            .maxCoeff();
     const double norm = w.norm();
     const bool settled = k > 1 && std::abs(next - top) <= tolerance * std::abs(next);
     top = next;
@@ -116,8 +120,8 @@ Sharpness lanczos(GradientOracle<Scalar>& oracle, const Vector<Scalar>& theta, s
 
 template <class T>
 Sharpness sharpness(const Network<T>& net, const Matrix<T>& X,
-                    const std::vector<std::int32_t>& labels, std::uint64_t seed,
-                    int max_iterations, double tolerance) {
+                    const std::vector<std::int32_t>& labels, std::uint64_t seed, int max_iterations,
+                    double tolerance) {
   GradientOracle<T> oracle(net.arch(), X, labels);
   return lanczos(oracle, net.params(), seed, max_iterations, tolerance);
 }

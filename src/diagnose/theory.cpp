@@ -38,10 +38,12 @@ struct Moments {
   double mean, second;  // E[a], E[a²] of one unit's input
 };
 
-LayerPrediction propagate(double mu, double var, double bias_mean, double bias_second, double sum, double sum_squared, double norm_squared) {
+LayerPrediction propagate(double mu, double var, double bias_mean, double bias_second, double sum,
+                          double sum_squared, double norm_squared) {
   LayerPrediction p;
   p.preact_mean = mu * sum + bias_mean;
-  const double second = var * norm_squared + mu * mu * sum_squared + 2 * mu * sum * bias_mean + bias_second;
+  const double second =
+      var * norm_squared + mu * mu * sum_squared + 2 * mu * sum * bias_mean + bias_second;
   p.preact_std = std::sqrt(std::max(0.0, second - p.preact_mean * p.preact_mean));
   return p;
 }
@@ -62,12 +64,13 @@ std::vector<LayerPrediction> run(const Architecture& arch, const Init& weights, 
     const Init& b = bias_same ? weights : *bias;
     const double bm = b.mean(fan_in, fan_out);
     const double bv = b.kind == InitKind::orthogonal ? b.a * b.a / static_cast<double>(fan_out)
-                                                    : b.variance(fan_in, fan_out);
-    LayerPrediction p = propagate(mu, var, bm, bv + bm * bm, in.sum,
-                                  in.sum_squared, in.norm_squared);
+                                                     : b.variance(fan_in, fan_out);
+    LayerPrediction p =
+        propagate(mu, var, bm, bv + bm * bm, in.sum, in.sum_squared, in.norm_squared);
     out.push_back(p);
     if (l + 1 < arch.num_layers()) {
-      const auto [m1, m2] = gaussian_activation_moments(arch.activation, p.preact_mean, p.preact_std);
+      const auto [m1, m2] =
+          gaussian_activation_moments(arch.activation, p.preact_mean, p.preact_std);
       in = from_units(static_cast<double>(fan_out), {m1, m2});
     }
   }
@@ -106,7 +109,8 @@ std::vector<LayerPrediction> predict_preactivations(const Architecture& arch, co
   const std::vector<LayerPrediction> reference = run(arch, he, &zero, false, 1.0, inputs);
   for (std::size_t l = 0; l < predicted.size(); ++l) {
     predicted[l].he_std = reference[l].preact_std;
-    predicted[l].he_ratio = reference[l].preact_std > 0 ? predicted[l].preact_std / reference[l].preact_std : 0.0;
+    predicted[l].he_ratio =
+        reference[l].preact_std > 0 ? predicted[l].preact_std / reference[l].preact_std : 0.0;
   }
   return predicted;
 }

@@ -26,9 +26,9 @@ namespace mlpscope {
 
 // Moments of the inputs, averaged over samples (and features where it says so).
 struct InputMoments {
-  double sum = 0.0;         // E[Σᵢ xᵢ]
-  double sum_squared = 0.0; // E[(Σᵢ xᵢ)²]
-  double norm_squared = 0.0;// E[‖x‖²]
+  double sum = 0.0;           // E[Σᵢ xᵢ]
+  double sum_squared = 0.0;   // E[(Σᵢ xᵢ)²]
+  double norm_squared = 0.0;  // E[‖x‖²]
 };
 
 template <class T>

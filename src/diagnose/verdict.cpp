@@ -36,12 +36,14 @@ std::string theory_sentence(const RunFacts& f, const EpochRecord& r) {
   // The layer furthest from He's scale tells the most.
   std::size_t worst = 0;
   for (std::size_t l = 0; l < f.theory.size(); ++l)
-    if (std::abs(std::log(f.theory[l].he_ratio + 1e-300)) > std::abs(std::log(f.theory[worst].he_ratio + 1e-300))) worst = l;
+    if (std::abs(std::log(f.theory[l].he_ratio + 1e-300)) >
+        std::abs(std::log(f.theory[worst].he_ratio + 1e-300)))
+      worst = l;
   const auto& p = f.theory[worst];
   if (p.he_ratio < th::kHeRatioHigh && p.he_ratio > th::kHeRatioLow) return "";
   return " Layer-" + std::to_string(worst + 1) + " pre-activations have std " +
-         num(r.layers[worst].preact_std) + " (theory " + num(p.preact_std) + "); He init would give " +
-         num(p.he_std) + ".";
+         num(r.layers[worst].preact_std) + " (theory " + num(p.preact_std) +
+         "); He init would give " + num(p.he_std) + ".";
 }
 
 std::optional<Evidence> saturation_evidence(const RunFacts& f, const EpochRecord& init) {
@@ -49,24 +51,30 @@ std::optional<Evidence> saturation_evidence(const RunFacts& f, const EpochRecord
   if (init.output->mean_top_probability <= th::kSaturatedOutput) return std::nullopt;
   if (f.arch.head.loss != LossKind::mse) return std::nullopt;  // CE gradients do not vanish
   Evidence e{"saturated_output", "", {}};
-  e.explanation = "the " + f.arch.head.output_name() + " output is saturated from the start (mean top probability " +
-                  fmt("%.4f", init.output->mean_top_probability) + ", " +
-                  fmt("%.0f%%", 100 * init.output->confident_fraction) +
-                  " of samples above 0.99) and MSE through a saturated output passes back gradients of ~" +
-                  num(init.output->logit_gradient) + " per sample at the logits (cross-entropy would pass ~1).";
+  e.explanation =
+      "the " + f.arch.head.output_name() +
+      " output is saturated from the start (mean top probability " +
+      fmt("%.4f", init.output->mean_top_probability) + ", " +
+      fmt("%.0f%%", 100 * init.output->confident_fraction) +
+      " of samples above 0.99) and MSE through a saturated output passes back gradients of ~" +
+      num(init.output->logit_gradient) + " per sample at the logits (cross-entropy would pass ~1).";
   e.explanation += theory_sentence(f, init);
-  e.suggestions = {"--init he_normal (variance-preserving for relu)",
-                   "--loss cross_entropy (its gradient p − y does not vanish when the softmax saturates)",
-                   "if your own code backpropagates (p − y) at a softmax output, that is the cross-entropy "
-                   "gradient, not MSE's: compare with --loss cross_entropy"};
+  e.suggestions = {
+      "--init he_normal (variance-preserving for relu)",
+      "--loss cross_entropy (its gradient p − y does not vanish when the softmax saturates)",
+      "if your own code backpropagates (p − y) at a softmax output, that is the cross-entropy "
+      "gradient, not MSE's: compare with --loss cross_entropy"};
   // A smaller learning rate does not undo saturation (docs/why-relu-does-not-converge.md
   // measures it); a smaller init does. For a bias-free relu net the logits scale as c^d.
-  if (!f.theory.empty() && f.theory.back().preact_std > 0 && f.arch.activation.kind == ActivationKind::relu) {
+  if (!f.theory.empty() && f.theory.back().preact_std > 0 &&
+      f.arch.activation.kind == ActivationKind::relu) {
     const double c = std::pow(f.theory.back().he_std / f.theory.back().preact_std,
                               1.0 / static_cast<double>(f.arch.num_layers()));
-    if (c < 1.0) e.suggestions.insert(e.suggestions.begin() + 1, "--init-scale " + num(c) +
-                                          " (brings the logits to He's scale: they grow as c^" +
-                                          std::to_string(f.arch.num_layers()) + ")");
+    if (c < 1.0)
+      e.suggestions.insert(e.suggestions.begin() + 1,
+                           "--init-scale " + num(c) +
+                               " (brings the logits to He's scale: they grow as c^" +
+                               std::to_string(f.arch.num_layers()) + ")");
   }
   return e;
 }
@@ -75,18 +83,21 @@ std::optional<Evidence> unit_evidence(const RunFacts& f, const EpochRecord& r, c
   for (std::size_t l = 0; l + 1 < r.layers.size(); ++l) {
     const LayerStats& s = r.layers[l];
     if (s.dead_fraction && *s.dead_fraction >= th::kDeadUnits)
-      return Evidence{"dead_units",
-                      fmt("%.0f%%", 100 * *s.dead_fraction) + " of layer-" + std::to_string(l + 1) +
-                          " relu units are dead " + when + " (0 on every probe sample): they pass no gradient and never recover." +
-                          theory_sentence(f, r),
-                      {"--init he_normal", "--activation leaky_relu:0.01", "--lr " + num(f.lr / 10)}};
+      return Evidence{
+          "dead_units",
+          fmt("%.0f%%", 100 * *s.dead_fraction) + " of layer-" + std::to_string(l + 1) +
+              " relu units are dead " + when +
+              " (0 on every probe sample): they pass no gradient and never recover." +
+              theory_sentence(f, r),
+          {"--init he_normal", "--activation leaky_relu:0.01", "--lr " + num(f.lr / 10)}};
     if (s.saturated_fraction && *s.saturated_fraction >= th::kSaturatedUnits)
-      return Evidence{"saturated_units",
-                      fmt("%.0f%%", 100 * *s.saturated_fraction) + " of layer-" + std::to_string(l + 1) + " " +
-                          f.arch.activation.name() + " units are saturated " + when + " (derivative below 1% of its peak)." +
-                          theory_sentence(f, r),
-                      {"--init xavier_normal (variance-preserving for " + f.arch.activation.name() + ")",
-                       "--init-scale 0.1", "--standardize"}};
+      return Evidence{
+          "saturated_units",
+          fmt("%.0f%%", 100 * *s.saturated_fraction) + " of layer-" + std::to_string(l + 1) + " " +
+              f.arch.activation.name() + " units are saturated " + when +
+              " (derivative below 1% of its peak)." + theory_sentence(f, r),
+          {"--init xavier_normal (variance-preserving for " + f.arch.activation.name() + ")",
+           "--init-scale 0.1", "--standardize"}};
   }
   return std::nullopt;
 }
@@ -100,11 +111,13 @@ std::optional<Evidence> gradient_evidence(const RunFacts& f, const EpochRecord& 
   if (total >= th::kTinyGradient && first >= th::kVanishingRatio * last) return std::nullopt;
   return Evidence{"vanishing_gradient",
                   "the gradient reaching layer 1 has norm " + num(first) + " against " + num(last) +
-                      " at the last layer (total " + num(total) + "): the early layers cannot learn." + theory_sentence(f, r),
+                      " at the last layer (total " + num(total) +
+                      "): the early layers cannot learn." + theory_sentence(f, r),
                   {"--init he_normal", "--activation relu", "--loss cross_entropy"}};
 }
 
-Evidence stall_evidence(const RunFacts& f, const TrainSummary& s, const std::vector<double>& losses) {
+Evidence stall_evidence(const RunFacts& f, const TrainSummary& s,
+                        const std::vector<double>& losses) {
   const EpochRecord& init = s.history.front();
   const EpochRecord& last = s.history.back();
   if (auto e = saturation_evidence(f, init)) return *e;
@@ -112,34 +125,45 @@ Evidence stall_evidence(const RunFacts& f, const TrainSummary& s, const std::vec
   if (auto e = unit_evidence(f, last, "at the end")) return *e;
   if (auto e = gradient_evidence(f, init)) return *e;
   if (last.output && last.output->majority_fraction >= th::kCollapsedShare)
-    return {"collapsed", fmt("%.0f%%", 100 * last.output->majority_fraction) +
-                             " of samples are predicted as one class: the network learned the class prior and nothing else.",
+    return {"collapsed",
+            fmt("%.0f%%", 100 * last.output->majority_fraction) +
+                " of samples are predicted as one class: the network learned the class prior and "
+                "nothing else.",
             {"--loss cross_entropy", "--init he_normal", "--lr " + num(f.lr * 10)}};
   double ratio = 0.0;
   for (const auto& l : last.layers) ratio = std::max(ratio, l.update_ratio.value_or(0.0));
   if (!last.layers.empty() && ratio < th::kLowUpdateRatio)
-    return {"lr_too_low", "each step changes the weights by at most " + num(ratio) +
-                              " of their norm (healthy training is near 1e-3).",
+    return {"lr_too_low",
+            "each step changes the weights by at most " + num(ratio) +
+                " of their norm (healthy training is near 1e-3).",
             {"--lr " + num(f.lr * 10), "--optimizer adam"}};
   // Fell at every single epoch: the direction is right, the steps are too small.
   const bool falling = losses.size() >= 3 &&
-                       std::adjacent_find(losses.begin(), losses.end(),
-                                          [](double a, double b) { return b >= a; }) == losses.end();
+                       std::adjacent_find(losses.begin(), losses.end(), [](double a, double b) {
+                         return b >= a;
+                       }) == losses.end();
   if (falling)
-    return {"lr_too_low", "the loss fell at every epoch, but too little to matter: the steps are too small for this "
-                          "init and loss.",
-            {"--lr " + num(f.lr * 10), "--optimizer adam"}};
-  return {"plateau", "the loss stopped improving at " + num(s.best_loss) + " without the probes showing a cause.",
-          {"--lr " + num(f.lr / 3), "--optimizer adam", "more hidden units"}};
+    return {
+        "lr_too_low",
+        "the loss fell at every epoch, but too little to matter: the steps are too small for this "
+        "init and loss.",
+        {"--lr " + num(f.lr * 10), "--optimizer adam"}};
+  return {
+      "plateau",
+      "the loss stopped improving at " + num(s.best_loss) + " without the probes showing a cause.",
+      {"--lr " + num(f.lr / 3), "--optimizer adam", "more hidden units"}};
 }
 
 // The loss of predicting 1/K for every class: the level a network reaches by learning nothing.
 double chance_loss(const RunFacts& f) {
   const double K = static_cast<double>(f.arch.sizes.back());
   switch (f.arch.head.loss) {
-    case LossKind::cross_entropy: return std::log(K);
-    case LossKind::bce: return -(std::log(1 / K) / K + (1 - 1 / K) * std::log(1 - 1 / K));
-    case LossKind::mse: return (K - 1) / (K * K);
+    case LossKind::cross_entropy:
+      return std::log(K);
+    case LossKind::bce:
+      return -(std::log(1 / K) / K + (1 - 1 / K) * std::log(1 - 1 / K));
+    case LossKind::mse:
+      return (K - 1) / (K * K);
   }
   return 0.0;
 }
@@ -151,16 +175,19 @@ bool oscillates(const std::vector<double>& losses, double best) {
   int flips = 0, pairs = 0;
   for (std::size_t i = n - window + 1; i + 1 < n; ++i, ++pairs)
     flips += (losses[i] - losses[i - 1]) * (losses[i + 1] - losses[i]) < 0;
-  return pairs > 0 && flips >= th::kOscillationFlipShare * pairs && losses.back() > best * (1 + th::kStillImproving);
+  return pairs > 0 && flips >= th::kOscillationFlipShare * pairs &&
+         losses.back() > best * (1 + th::kStillImproving);
 }
 
 void add_checks(Verdict& v, const TrainSummary& s, const RunFacts& f) {
   const double K = static_cast<double>(f.arch.sizes.back());
   if (f.arch.head.loss == LossKind::cross_entropy) {
     const double expected = std::log(K);
-    v.checks.push_back("initial loss " + num(s.initial_loss) + " against ln(" + std::to_string(static_cast<int>(K)) +
-                       ") = " + num(expected) + " for uniform predictions" +
-                       (s.initial_loss > 2 * expected ? ": the network is confidently wrong at initialization" : ": as expected"));
+    v.checks.push_back(
+        "initial loss " + num(s.initial_loss) + " against ln(" +
+        std::to_string(static_cast<int>(K)) + ") = " + num(expected) + " for uniform predictions" +
+        (s.initial_loss > 2 * expected ? ": the network is confidently wrong at initialization"
+                                       : ": as expected"));
   } else if (f.arch.head.loss == LossKind::mse && f.arch.head.output == OutputKind::softmax) {
     const double uniform = (K - 1) / (K * K);
     v.checks.push_back("initial loss " + num(s.initial_loss) + " against " + num(uniform) +
@@ -184,18 +211,27 @@ Verdict judge_run(const TrainSummary& s, const RunFacts& f) {
   const auto lr_bound = stable_lr(f);
   add_checks(v, s, f);
 
-  if (s.diverged_at_step || !std::isfinite(s.final_loss) || !std::isfinite(worst) || worst > th::kDivergedLossFactor * L0) {
+  if (s.diverged_at_step || !std::isfinite(s.final_loss) || !std::isfinite(worst) ||
+      worst > th::kDivergedLossFactor * L0) {
     v.verdict = "diverged";
     const bool overflowed = s.diverged_at_layer.has_value();
-    v.explanation = overflowed ? "the loss became NaN or infinite at step " + std::to_string(*s.diverged_at_step) +
-                                     (*s.diverged_at_layer > 0 ? ", starting in layer " + std::to_string(*s.diverged_at_layer) : std::string()) + "."
-                               : "the training loss rose from " + num(L0) + " to " + num(worst) +
-                                     (s.diverged_at_step ? ", and training stopped at step " + std::to_string(*s.diverged_at_step) : std::string()) + ".";
+    v.explanation =
+        overflowed
+            ? "the loss became NaN or infinite at step " + std::to_string(*s.diverged_at_step) +
+                  (*s.diverged_at_layer > 0
+                       ? ", starting in layer " + std::to_string(*s.diverged_at_layer)
+                       : std::string()) +
+                  "."
+            : "the training loss rose from " + num(L0) + " to " + num(worst) +
+                  (s.diverged_at_step
+                       ? ", and training stopped at step " + std::to_string(*s.diverged_at_step)
+                       : std::string()) +
+                  ".";
     if (lr_bound && f.lr > th::kUnstableLrFactor * *lr_bound && !f.adaptive) {
       v.cause = "lr_too_high";
       v.explanation += " At initialization the sharpness was " + num(*f.sharpness_at_init) +
-                       ", so gradient descent is stable only for lr < " + num(*lr_bound) + "; --lr " + num(f.lr) +
-                       " is " + num(f.lr / *lr_bound) + "x that.";
+                       ", so gradient descent is stable only for lr < " + num(*lr_bound) +
+                       "; --lr " + num(f.lr) + " is " + num(f.lr / *lr_bound) + "x that.";
       v.suggestions = {"--lr " + num(*lr_bound / 2), "--init he_normal"};
     } else {
       v.cause = "exploding";
@@ -212,14 +248,18 @@ Verdict judge_run(const TrainSummary& s, const RunFacts& f) {
   const double progress = L0 > 0 ? (L0 - s.best_loss) / L0 : 0.0;
   const double K = static_cast<double>(f.arch.sizes.back());
   const double learned = (s.train_accuracy - 1 / K) / (1 - 1 / K);  // 0 at chance, 1 perfect
-  const bool good_fit = (s.final_loss <= th::kConvergedLossShare * baseline && learned >= th::kLearnedShare) ||
-                        s.train_accuracy >= th::kGoodAccuracy;
+  const bool good_fit =
+      (s.final_loss <= th::kConvergedLossShare * baseline && learned >= th::kLearnedShare) ||
+      s.train_accuracy >= th::kGoodAccuracy;
   if (oscillates(losses, s.best_loss)) {
     v.verdict = "oscillating";
     v.cause = "lr_too_high";
-    v.explanation = "the loss flips up and down and ends at " + num(s.final_loss) + ", above its best " + num(s.best_loss) + ".";
-    if (lr_bound) v.explanation += " The stability bound at initialization was lr < " + num(*lr_bound) + ".";
-    v.suggestions = {"--lr " + num(lr_bound && !f.adaptive ? std::min(f.lr / 3, *lr_bound / 2) : f.lr / 3)};
+    v.explanation = "the loss flips up and down and ends at " + num(s.final_loss) +
+                    ", above its best " + num(s.best_loss) + ".";
+    if (lr_bound)
+      v.explanation += " The stability bound at initialization was lr < " + num(*lr_bound) + ".";
+    v.suggestions = {"--lr " +
+                     num(lr_bound && !f.adaptive ? std::min(f.lr / 3, *lr_bound / 2) : f.lr / 3)};
     return v;
   }
   const std::size_t n = losses.size();
@@ -235,8 +275,9 @@ Verdict judge_run(const TrainSummary& s, const RunFacts& f) {
     Evidence e = stall_evidence(f, s, losses);
     v.verdict = "stalled";
     v.cause = e.cause;
-    v.explanation = "the loss went from " + num(L0) + " to " + num(s.final_loss) + " (best " + num(s.best_loss) +
-                    ", chance level " + num(chance_loss(f)) + "): " + e.explanation;
+    v.explanation = "the loss went from " + num(L0) + " to " + num(s.final_loss) + " (best " +
+                    num(s.best_loss) + ", chance level " + num(chance_loss(f)) +
+                    "): " + e.explanation;
     v.suggestions = e.suggestions;
     return v;
   }
@@ -244,13 +285,15 @@ Verdict judge_run(const TrainSummary& s, const RunFacts& f) {
     v.verdict = "slow";
     v.cause = "budget";
     v.explanation = "the loss was still falling at the end (" + fmt("%.1f%%", 100 * recent) +
-                    " over the last quarter of the epochs) and had not yet reached half of " + num(baseline) +
-                    " (the initial loss or chance level, whichever is lower).";
-    v.suggestions = {"--epochs " + std::to_string(std::max(2 * s.epochs, 10)), "--lr " + num(f.lr * 3), "--optimizer adam"};
+                    " over the last quarter of the epochs) and had not yet reached half of " +
+                    num(baseline) + " (the initial loss or chance level, whichever is lower).";
+    v.suggestions = {"--epochs " + std::to_string(std::max(2 * s.epochs, 10)),
+                     "--lr " + num(f.lr * 3), "--optimizer adam"};
     return v;
   }
   v.verdict = "converged";
-  v.explanation = "the loss fell from " + num(L0) + " to " + num(s.final_loss) + fmt(", train accuracy %.1f%%.", 100 * s.train_accuracy);
+  v.explanation = "the loss fell from " + num(L0) + " to " + num(s.final_loss) +
+                  fmt(", train accuracy %.1f%%.", 100 * s.train_accuracy);
   return v;
 }
 
@@ -264,8 +307,10 @@ Verdict predict_run(const EpochRecord& init, const RunFacts& f) {
   if (lr_bound && f.lr > th::kUnstableLrFactor * *lr_bound && !f.adaptive) {
     v.verdict = "diverged";
     v.cause = "lr_too_high";
-    v.explanation = "lr " + num(f.lr) + " is above the stability bound 2/λmax = " + num(*lr_bound) + " (sharpness " +
-                    num(*f.sharpness_at_init) + "): the first steps overshoot along the sharpest direction." + theory_sentence(f, init);
+    v.explanation = "lr " + num(f.lr) + " is above the stability bound 2/λmax = " + num(*lr_bound) +
+                    " (sharpness " + num(*f.sharpness_at_init) +
+                    "): the first steps overshoot along the sharpest direction." +
+                    theory_sentence(f, init);
     v.suggestions = {"--lr " + num(*lr_bound / 2), "--init he_normal"};
     return v;
   }
@@ -280,8 +325,12 @@ Verdict predict_run(const EpochRecord& init, const RunFacts& f) {
     return v;
   }
   v.verdict = "converged";
-  v.explanation = "no sign of trouble at initialization: outputs not saturated, no dead or saturated layer, gradients reach every layer" +
-                  (lr_bound ? ", and lr " + num(f.lr) + " is below the stability bound " + num(*lr_bound) : std::string()) + ".";
+  v.explanation =
+      "no sign of trouble at initialization: outputs not saturated, no dead or saturated layer, "
+      "gradients reach every layer" +
+      (lr_bound ? ", and lr " + num(f.lr) + " is below the stability bound " + num(*lr_bound)
+                : std::string()) +
+      ".";
   return v;
 }
 

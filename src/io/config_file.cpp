@@ -1,7 +1,7 @@
 #include "io/config_file.h"
 
-#include <cstdio>
 #include <toml++/toml.h>
+#include <cstdio>
 
 #include "core/error.h"
 

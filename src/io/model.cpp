@@ -18,9 +18,8 @@ template <class T>
 void Model::copy_to(Network<T>& net) const {
   const Architecture& want = net.arch();
   if (arch.num_layers() != want.num_layers())
-    throw Error("the weights have " + std::to_string(arch.num_layers()) +
-                " layers, the network " + want.describe() + " has " +
-                std::to_string(want.num_layers()));
+    throw Error("the weights have " + std::to_string(arch.num_layers()) + " layers, the network " +
+                want.describe() + " has " + std::to_string(want.num_layers()));
   for (Index l = 0; l < want.num_layers(); ++l)
     if (arch.fan_in(l) != want.fan_in(l) || arch.fan_out(l) != want.fan_out(l))
       throw Error("layer " + std::to_string(l + 1) + ": the weights are " +

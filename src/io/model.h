@@ -15,9 +15,9 @@ namespace mlpscope {
 
 struct Model {
   Architecture arch;
-  std::vector<double> params;            // arch.num_params() values, flat layout
-  FeatureTransform transform;            // what the training data went through
-  std::vector<std::string> class_names;  // optional
+  std::vector<double> params;                         // arch.num_params() values, flat layout
+  FeatureTransform transform;                         // what the training data went through
+  std::vector<std::string> class_names;               // optional
   nlohmann::json options = nlohmann::json::object();  // every option of the run that made it
 
   template <class T>

@@ -89,9 +89,12 @@ Head read_head(const json& weights) {
   if (weights.contains("loss"))
     return Head::make(output, Head::parse_loss(string_member(weights, "loss")));
   switch (output) {
-    case OutputKind::softmax: return Head::make(output, LossKind::cross_entropy);
-    case OutputKind::sigmoid: return Head::make(output, LossKind::bce);
-    case OutputKind::identity: break;
+    case OutputKind::softmax:
+      return Head::make(output, LossKind::cross_entropy);
+    case OutputKind::sigmoid:
+      return Head::make(output, LossKind::bce);
+    case OutputKind::identity:
+      break;
   }
   return Head::make(output, LossKind::mse);
 }

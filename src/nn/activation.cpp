@@ -49,18 +49,25 @@ Activation Activation::parse(std::string_view spec, const std::string& option) {
 
 std::string Activation::name() const {
   switch (kind) {
-    case ActivationKind::relu: return "relu";
+    case ActivationKind::relu:
+      return "relu";
     case ActivationKind::leaky_relu: {
       std::string s = "leaky_relu:" + std::to_string(slope);
       s.erase(s.find_last_not_of('0') + 1);
       return s;
     }
-    case ActivationKind::elu: return "elu";
-    case ActivationKind::gelu: return "gelu";
-    case ActivationKind::sigmoid: return "sigmoid";
-    case ActivationKind::tanh: return "tanh";
-    case ActivationKind::softplus: return "softplus";
-    case ActivationKind::identity: return "identity";
+    case ActivationKind::elu:
+      return "elu";
+    case ActivationKind::gelu:
+      return "gelu";
+    case ActivationKind::sigmoid:
+      return "sigmoid";
+    case ActivationKind::tanh:
+      return "tanh";
+    case ActivationKind::softplus:
+      return "softplus";
+    case ActivationKind::identity:
+      return "identity";
   }
   return "?";
 }
@@ -75,7 +82,9 @@ template <class T>
 void Activation::forward(const Matrix<T>& Z, Matrix<T>& A) const {
   const T s = static_cast<T>(slope);
   switch (kind) {
-    case ActivationKind::relu: A = Z.cwiseMax(T(0)); break;
+    case ActivationKind::relu:
+      A = Z.cwiseMax(T(0));
+      break;
     case ActivationKind::leaky_relu:
       A = Z.unaryExpr([s](T z) { return z > T(0) ? z : s * z; });
       break;
@@ -85,13 +94,18 @@ void Activation::forward(const Matrix<T>& Z, Matrix<T>& A) const {
     case ActivationKind::gelu:
       A = Z.unaryExpr([](T z) { return T(0.5) * z * (T(1) + std::erf(z * T(kInvSqrt2))); });
       break;
-    case ActivationKind::sigmoid: A = Z.unaryExpr([](T z) { return sigmoid(z); }); break;
-    case ActivationKind::tanh: A = Z.array().tanh(); break;
-    case ActivationKind::softplus:
-      A = Z.unaryExpr(
-          [](T z) { return std::max(z, T(0)) + std::log1p(std::exp(-std::abs(z))); });
+    case ActivationKind::sigmoid:
+      A = Z.unaryExpr([](T z) { return sigmoid(z); });
       break;
-    case ActivationKind::identity: A = Z; break;
+    case ActivationKind::tanh:
+      A = Z.array().tanh();
+      break;
+    case ActivationKind::softplus:
+      A = Z.unaryExpr([](T z) { return std::max(z, T(0)) + std::log1p(std::exp(-std::abs(z))); });
+      break;
+    case ActivationKind::identity:
+      A = Z;
+      break;
   }
 }
 
@@ -125,7 +139,9 @@ void Activation::backward(const Matrix<T>& Z, const Matrix<T>& A, const Matrix<T
     case ActivationKind::softplus:  // softplus' = σ
       dZ = dA.binaryExpr(Z, [](T g, T z) { return g * sigmoid(z); });
       break;
-    case ActivationKind::identity: dZ = dA; break;
+    case ActivationKind::identity:
+      dZ = dA;
+      break;
   }
 }
 

@@ -14,8 +14,7 @@ namespace {
 std::vector<double> parse_numbers(const std::string& args, std::size_t count,
                                   const std::string& option, const std::string& form) {
   const auto parts = split(args, ',');
-  if (args.empty() || parts.size() != count)
-    option_error(option, "expected " + form);
+  if (args.empty() || parts.size() != count) option_error(option, "expected " + form);
   std::vector<double> numbers;
   for (const auto& p : parts) numbers.push_back(parse_double(p, "option --" + option));
   return numbers;
@@ -81,16 +80,26 @@ std::string Init::name() const {
     return s;
   };
   switch (kind) {
-    case InitKind::uniform: return "uniform:" + num(a) + "," + num(b);
-    case InitKind::normal: return "normal:" + num(a) + "," + num(b);
-    case InitKind::constant: return "const:" + num(a);
-    case InitKind::he_normal: return "he_normal";
-    case InitKind::he_uniform: return "he_uniform";
-    case InitKind::xavier_normal: return "xavier_normal";
-    case InitKind::xavier_uniform: return "xavier_uniform";
-    case InitKind::lecun_normal: return "lecun_normal";
-    case InitKind::lecun_uniform: return "lecun_uniform";
-    case InitKind::orthogonal: return "orthogonal:" + num(a);
+    case InitKind::uniform:
+      return "uniform:" + num(a) + "," + num(b);
+    case InitKind::normal:
+      return "normal:" + num(a) + "," + num(b);
+    case InitKind::constant:
+      return "const:" + num(a);
+    case InitKind::he_normal:
+      return "he_normal";
+    case InitKind::he_uniform:
+      return "he_uniform";
+    case InitKind::xavier_normal:
+      return "xavier_normal";
+    case InitKind::xavier_uniform:
+      return "xavier_uniform";
+    case InitKind::lecun_normal:
+      return "lecun_normal";
+    case InitKind::lecun_uniform:
+      return "lecun_uniform";
+    case InitKind::orthogonal:
+      return "orthogonal:" + num(a);
   }
   return "?";
 }
@@ -100,22 +109,33 @@ namespace {
 Draw fan_draw(InitKind kind, Index fan_in, Index fan_out) {
   const double in = static_cast<double>(fan_in), both = static_cast<double>(fan_in + fan_out);
   switch (kind) {
-    case InitKind::he_normal: return {false, 0.0, std::sqrt(2.0 / in)};
-    case InitKind::he_uniform: return {true, 0.0, std::sqrt(6.0 / in)};
-    case InitKind::xavier_normal: return {false, 0.0, std::sqrt(2.0 / both)};
-    case InitKind::xavier_uniform: return {true, 0.0, std::sqrt(6.0 / both)};
-    case InitKind::lecun_normal: return {false, 0.0, std::sqrt(1.0 / in)};
-    case InitKind::lecun_uniform: return {true, 0.0, std::sqrt(3.0 / in)};
-    default: return {false, 0.0, 0.0};
+    case InitKind::he_normal:
+      return {false, 0.0, std::sqrt(2.0 / in)};
+    case InitKind::he_uniform:
+      return {true, 0.0, std::sqrt(6.0 / in)};
+    case InitKind::xavier_normal:
+      return {false, 0.0, std::sqrt(2.0 / both)};
+    case InitKind::xavier_uniform:
+      return {true, 0.0, std::sqrt(6.0 / both)};
+    case InitKind::lecun_normal:
+      return {false, 0.0, std::sqrt(1.0 / in)};
+    case InitKind::lecun_uniform:
+      return {true, 0.0, std::sqrt(3.0 / in)};
+    default:
+      return {false, 0.0, 0.0};
   }
 }
 
 double draw(const Init& init, const Draw& fan, Rng& rng) {
   switch (init.kind) {
-    case InitKind::uniform: return rng.uniform(init.a, init.b);
-    case InitKind::normal: return rng.normal(init.a, init.b);
-    case InitKind::constant: return init.a;
-    default: return fan.uniform ? rng.uniform(-fan.p2, fan.p2) : rng.normal(0.0, fan.p2);
+    case InitKind::uniform:
+      return rng.uniform(init.a, init.b);
+    case InitKind::normal:
+      return rng.normal(init.a, init.b);
+    case InitKind::constant:
+      return init.a;
+    default:
+      return fan.uniform ? rng.uniform(-fan.p2, fan.p2) : rng.normal(0.0, fan.p2);
   }
 }
 
@@ -123,18 +143,25 @@ double draw(const Init& init, const Draw& fan, Rng& rng) {
 
 double Init::mean(Index, Index) const {
   switch (kind) {
-    case InitKind::uniform: return 0.5 * (a + b);
-    case InitKind::normal: return a;
-    case InitKind::constant: return a;
-    default: return 0.0;
+    case InitKind::uniform:
+      return 0.5 * (a + b);
+    case InitKind::normal:
+      return a;
+    case InitKind::constant:
+      return a;
+    default:
+      return 0.0;
   }
 }
 
 double Init::variance(Index fan_in, Index fan_out) const {
   switch (kind) {
-    case InitKind::uniform: return (b - a) * (b - a) / 12.0;
-    case InitKind::normal: return b * b;
-    case InitKind::constant: return 0.0;
+    case InitKind::uniform:
+      return (b - a) * (b - a) / 12.0;
+    case InitKind::normal:
+      return b * b;
+    case InitKind::constant:
+      return 0.0;
     case InitKind::orthogonal:
       return a * a / static_cast<double>(std::max(fan_in, fan_out));
     default: {

@@ -25,8 +25,16 @@
 namespace mlpscope {
 
 enum class InitKind {
-  uniform, normal, constant, he_normal, he_uniform, xavier_normal, xavier_uniform,
-  lecun_normal, lecun_uniform, orthogonal
+  uniform,
+  normal,
+  constant,
+  he_normal,
+  he_uniform,
+  xavier_normal,
+  xavier_uniform,
+  lecun_normal,
+  lecun_uniform,
+  orthogonal
 };
 
 struct Init {

@@ -33,18 +33,24 @@ Head Head::make(OutputKind output, LossKind loss) {
 
 std::string to_string(OutputKind kind) {
   switch (kind) {
-    case OutputKind::softmax: return "softmax";
-    case OutputKind::sigmoid: return "sigmoid";
-    case OutputKind::identity: return "identity";
+    case OutputKind::softmax:
+      return "softmax";
+    case OutputKind::sigmoid:
+      return "sigmoid";
+    case OutputKind::identity:
+      return "identity";
   }
   return "?";
 }
 
 std::string to_string(LossKind kind) {
   switch (kind) {
-    case LossKind::mse: return "mse";
-    case LossKind::cross_entropy: return "cross_entropy";
-    case LossKind::bce: return "bce";
+    case LossKind::mse:
+      return "mse";
+    case LossKind::cross_entropy:
+      return "cross_entropy";
+    case LossKind::bce:
+      return "bce";
   }
   return "?";
 }
@@ -70,7 +76,9 @@ void Head::forward(const Matrix<T>& Z, Matrix<T>& P) const {
         return e / (T(1) + e);
       });
       break;
-    case OutputKind::identity: P = Z; break;
+    case OutputKind::identity:
+      P = Z;
+      break;
   }
 }
 
@@ -136,7 +144,8 @@ void Head::backward(const Matrix<T>& Z, const Matrix<T>& P, const std::int32_t* 
     case OutputKind::sigmoid:
       dZ.array() *= P.array() * (T(1) - P.array());
       break;
-    case OutputKind::identity: break;
+    case OutputKind::identity:
+      break;
   }
 }
 
@@ -146,8 +155,8 @@ template double Head::loss_sum<float>(const Matrix<float>&, const Matrix<float>&
                                       const std::int32_t*) const;
 template double Head::loss_sum<double>(const Matrix<double>&, const Matrix<double>&,
                                        const std::int32_t*) const;
-template void Head::backward<float>(const Matrix<float>&, const Matrix<float>&,
-                                    const std::int32_t*, Matrix<float>&) const;
+template void Head::backward<float>(const Matrix<float>&, const Matrix<float>&, const std::int32_t*,
+                                    Matrix<float>&) const;
 template void Head::backward<double>(const Matrix<double>&, const Matrix<double>&,
                                      const std::int32_t*, Matrix<double>&) const;
 

@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "core/error.h"
-#include "core/spin_worker.h"
 #include "nn/dense.h"
 
 namespace mlpscope {
@@ -23,7 +22,6 @@ template <class T>
 Network<T>::Network(Architecture arch) : arch_(std::move(arch)) {
   arch_.validate();
   params_.setZero(arch_.num_params());
-  grads_.setZero(arch_.num_params());
 }
 
 template <class T>
@@ -61,107 +59,63 @@ void Network<T>::forward_from(Index first, const Matrix<T>& X, Workspace<T>& ws)
   arch_.head.forward(ws.Z.back(), ws.P);
 }
 
-template <class T>
-void Network<T>::backward(const Matrix<T>& X, const std::int32_t* labels, Workspace<T>& ws) {
-  const Index L = num_layers();
-  ws.dZ.resize(static_cast<std::size_t>(L));
-  ws.dA.resize(static_cast<std::size_t>(L - 1));
-  arch_.head.backward(ws.Z.back(), ws.P, labels, ws.dZ.back());
-  for (Index l = L - 1; l >= 0; --l) {
-    const auto k = static_cast<std::size_t>(l) - 1;  // the hidden layer below; read only if l > 0
-    const Matrix<T>& input = l == 0 ? X : ws.A[k];
-    MatrixMap<T> dWl = dW(l);
-    VectorMap<T> dbl = db(l);
-    dense_backward<T>(std::as_const(*this).W(l), input, ws.dZ[static_cast<std::size_t>(l)], dWl, dbl, l > 0 ? &ws.dA[k] : nullptr);
-    if (l > 0) arch_.activation.backward(ws.Z[k], ws.A[k], ws.dA[k], ws.dZ[k]);
-  }
-}
-
-template <class T>
-void Network<T>::backward_sgd(const Matrix<T>& X, const std::int32_t* labels, Workspace<T>& ws,
-                              T lr) {
-  const Index L = num_layers();
-  ws.dZ.resize(static_cast<std::size_t>(L));
-  ws.dA.resize(static_cast<std::size_t>(L - 1));
-  arch_.head.backward(ws.Z.back(), ws.P, labels, ws.dZ.back());
-  for (Index l = L - 1; l >= 0; --l) {
-    const auto k = static_cast<std::size_t>(l) - 1;  // the hidden layer below; read only if l > 0
-    const Matrix<T>& input = l == 0 ? X : ws.A[k];
-    MatrixMap<T> Wl = W(l);
-    VectorMap<T> bl = b(l);
-    dense_backward_sgd<T>(Wl, bl, input, ws.dZ[static_cast<std::size_t>(l)], lr, l > 0 ? &ws.dA[k] : nullptr);
-    if (l > 0) arch_.activation.backward(ws.Z[k], ws.A[k], ws.dA[k], ws.dZ[k]);
-  }
-}
-
 namespace {
 
-// The helper's part of the first layer's walk (a SpinWorker task): the step of the columns
-// [first, first + count) and their share of the next sample's product, from zero.
+// The gradient stored in a flat vector by the fast kernels.
 template <class T>
-struct FirstLayerColumns {
-  MatrixMap<T>* W;
-  const T* x;
-  const T* delta;
-  T lr;
-  const T* x_next;
-  Index first, count;
-  Vector<T>* part;
-
-  static void run(void* context) {
-    auto& c = *static_cast<FirstLayerColumns*>(context);
-    c.part->setZero();
-    dense_sgd_step_then_forward_columns<T>(*c.W, c.x, c.delta, c.lr, c.x_next, c.first, c.count, c.part->data());
+class StoredGradients final : public LayerGradientSink<T> {
+ public:
+  StoredGradients(const Network<T>& net, Vector<T>& grads) : net_(net), grads_(grads) {}
+  void layer(Index l, const Matrix<T>& input, const Matrix<T>& dZ, Matrix<T>* dA_below) override {
+    MatrixMap<T> dW = net_.W_in(grads_, l);
+    VectorMap<T> db = net_.b_in(grads_, l);
+    dense_backward<T>(net_.W(l), input, dZ, dW, db, dA_below);
   }
+
+ private:
+  const Network<T>& net_;
+  Vector<T>& grads_;
+};
+
+// The same by the formulas as they read: the oracle.
+template <class T>
+class ReferenceGradients final : public LayerGradientSink<T> {
+ public:
+  ReferenceGradients(const Network<T>& net, Vector<T>& grads) : net_(net), grads_(grads) {}
+  void layer(Index l, const Matrix<T>& input, const Matrix<T>& dZ, Matrix<T>* dA_below) override {
+    MatrixMap<T> dW = net_.W_in(grads_, l);
+    VectorMap<T> db = net_.b_in(grads_, l);
+    reference_dense_backward<T>(net_.W(l), input, dZ, dW, db, dA_below);
+  }
+
+ private:
+  const Network<T>& net_;
+  Vector<T>& grads_;
 };
 
 }  // namespace
 
 template <class T>
-void Network<T>::backward_sgd_then_forward(const Matrix<T>& X, const std::int32_t* labels,
-                                           Workspace<T>& ws, T lr, const Matrix<T>& X_next,
-                                           SpinWorker* helper) {
+void Network<T>::backward(const Matrix<T>& X, const std::int32_t* labels, Workspace<T>& ws,
+                          LayerGradientSink<T>& sink) const {
   const Index L = num_layers();
-  check_input(X_next);
-  if (X.cols() != 1 || X_next.cols() != 1) {
-    backward_sgd(X, labels, ws, lr);
-    forward(X_next, ws);
-    return;
-  }
   ws.dZ.resize(static_cast<std::size_t>(L));
   ws.dA.resize(static_cast<std::size_t>(L - 1));
   arch_.head.backward(ws.Z.back(), ws.P, labels, ws.dZ.back());
-  for (Index l = L - 1; l >= 1; --l) {
-    const auto k = static_cast<std::size_t>(l) - 1;
-    MatrixMap<T> Wl = W(l);
-    VectorMap<T> bl = b(l);
-    dense_backward_sgd<T>(Wl, bl, ws.A[k], ws.dZ[static_cast<std::size_t>(l)], lr, &ws.dA[k]);
-    arch_.activation.backward(ws.Z[k], ws.A[k], ws.dA[k], ws.dZ[k]);
+  for (Index l = L - 1; l >= 0; --l) {
+    const auto k = static_cast<std::size_t>(l) - 1;  // the hidden layer below; read only if l > 0
+    const Matrix<T>& input = l == 0 ? X : ws.A[k];
+    sink.layer(l, input, ws.dZ[static_cast<std::size_t>(l)], l > 0 ? &ws.dA[k] : nullptr);
+    if (l > 0) arch_.activation.backward(ws.Z[k], ws.A[k], ws.dA[k], ws.dZ[k]);
   }
-  // Layer 0's step and the next sample's first product in one walk over W(0); ws.Z[0]
-  // is free: the activation's backward above was its last reader.
-  MatrixMap<T> W0 = W(0);
-  VectorMap<T> b0 = b(0);
-  const T* delta = ws.dZ[0].data();
-  T* z = ws.Z[0].data();
-  // With a helper each thread walks one half of the columns, a contiguous block: half of
-  // a 784×256 float layer is 392 KiB and stays in its core's 512 KiB L2 from one sample
-  // to the next, where the whole streams from L3. The helper's share of the product is
-  // added at the end, so the sum is grouped differently from one thread's (last bits).
-  const Index split = helper && W0.cols() >= kSplitMinInputs ? W0.cols() / 2 : 0;
-  if (split == 0) {
-    dense_sgd_step_then_forward<T>(W0, b0, X.data(), delta, lr, X_next.data(), z);
-  } else {
-    ws.part.resize(W0.rows());
-    FirstLayerColumns<T> upper{&W0, X.data(), delta, lr, X_next.data(), split, W0.cols() - split, &ws.part};
-    helper->start(&FirstLayerColumns<T>::run, &upper);
-    b0.noalias() -= lr * ConstVectorMap<T>(delta, W0.rows());
-    VectorMap<T>(z, W0.rows()) = b0;
-    dense_sgd_step_then_forward_columns<T>(W0, X.data(), delta, lr, X_next.data(), 0, split, z);
-    helper->wait();
-    VectorMap<T>(z, W0.rows()) += ws.part;
-  }
-  forward_from(1, X_next, ws);
+}
+
+template <class T>
+void Network<T>::backward(const Matrix<T>& X, const std::int32_t* labels, Workspace<T>& ws,
+                          Vector<T>& grads) const {
+  if (grads.size() != params_.size()) grads.resize(params_.size());
+  StoredGradients<T> sink(*this, grads);
+  backward(X, labels, ws, sink);
 }
 
 template <class T>
@@ -181,20 +135,10 @@ void Network<T>::reference_forward(const Matrix<T>& X, Workspace<T>& ws) const {
 
 template <class T>
 void Network<T>::reference_backward(const Matrix<T>& X, const std::int32_t* labels,
-                                    Workspace<T>& ws) {
-  const Index L = num_layers();
-  ws.dZ.resize(static_cast<std::size_t>(L));
-  ws.dA.resize(static_cast<std::size_t>(L - 1));
-  arch_.head.backward(ws.Z.back(), ws.P, labels, ws.dZ.back());
-  for (Index l = L - 1; l >= 0; --l) {
-    const auto k = static_cast<std::size_t>(l) - 1;  // the hidden layer below; read only if l > 0
-    const Matrix<T>& input = l == 0 ? X : ws.A[k];
-    MatrixMap<T> dWl = dW(l);
-    VectorMap<T> dbl = db(l);
-    reference_dense_backward<T>(std::as_const(*this).W(l), input, ws.dZ[static_cast<std::size_t>(l)], dWl, dbl,
-                                l > 0 ? &ws.dA[k] : nullptr);
-    if (l > 0) arch_.activation.backward(ws.Z[k], ws.A[k], ws.dA[k], ws.dZ[k]);
-  }
+                                    Workspace<T>& ws, Vector<T>& grads) const {
+  if (grads.size() != params_.size()) grads.resize(params_.size());
+  ReferenceGradients<T> sink(*this, grads);
+  backward(X, labels, ws, sink);
 }
 
 template <class T>

@@ -8,8 +8,8 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -46,7 +46,8 @@ class TempDir {
  public:
   TempDir() {
     std::string pattern = (fs::temp_directory_path() / "mlpscope_browser_XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw Error("cannot create a temporary directory for the browser");
+    if (!::mkdtemp(pattern.data()))
+      throw Error("cannot create a temporary directory for the browser");
     path_ = pattern;
   }
   ~TempDir() {
@@ -82,8 +83,9 @@ HeadlessBrowser::HeadlessBrowser(const std::string& option, double timeout_secon
     : option_(option), timeout_(timeout_seconds) {
   const auto exe = find_chromium();
   if (!exe)
-    option_error(option, "needs headless Chromium, which is not installed (Debian package chromium, "
-                         "installed by scripts/setup.sh; or set MLPSCOPE_CHROMIUM to a Chromium binary)");
+    option_error(option,
+                 "needs headless Chromium, which is not installed (Debian package chromium, "
+                 "installed by scripts/setup.sh; or set MLPSCOPE_CHROMIUM to a Chromium binary)");
   exe_ = *exe;
 }
 
@@ -108,13 +110,16 @@ BrowserResult HeadlessBrowser::run(const std::vector<std::string>& extra) const 
                                    "--hide-scrollbars",
                                    "--user-data-dir=" + (dir.path() / "profile").string()};
   args.insert(args.end(), extra.begin(), extra.end());
-  const std::string out_path = (dir.path() / "stdout").string(), err_path = (dir.path() / "stderr").string();
+  const std::string out_path = (dir.path() / "stdout").string(),
+                    err_path = (dir.path() / "stderr").string();
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   // Its own process group, so that the timeout kills the browser's helpers too.
@@ -155,22 +160,26 @@ BrowserResult HeadlessBrowser::run(const std::vector<std::string>& extra) const 
 std::string HeadlessBrowser::dump_dom(const std::string& page, const std::string& fragment) const {
   const BrowserResult r = run({"--virtual-time-budget=5000", "--dump-dom", url(page, fragment)});
   if (r.timed_out)
-    option_error(option_, exe_ + " did not finish rendering " + page + " within " + std::to_string(static_cast<int>(timeout_)) + "s");
+    option_error(option_, exe_ + " did not finish rendering " + page + " within " +
+                              std::to_string(static_cast<int>(timeout_)) + "s");
   if (r.status != 0 || r.out.empty())
-    option_error(option_, exe_ + " failed on " + page + " (exit status " + std::to_string(r.status) + "): " + last_words(r.err));
+    option_error(option_, exe_ + " failed on " + page + " (exit status " +
+                              std::to_string(r.status) + "): " + last_words(r.err));
   return r.out;
 }
 
-void HeadlessBrowser::screenshot(const std::string& page, const std::string& fragment, const std::string& png,
-                                 int width, int height) const {
+void HeadlessBrowser::screenshot(const std::string& page, const std::string& fragment,
+                                 const std::string& png, int width, int height) const {
   const BrowserResult r =
       run({"--virtual-time-budget=5000", "--force-device-scale-factor=2",
            "--window-size=" + std::to_string(width) + "," + std::to_string(height),
            "--screenshot=" + fs::absolute(png).string(), url(page, fragment)});
   if (r.timed_out)
-    option_error(option_, exe_ + " did not finish the screenshot of " + page + " within " + std::to_string(static_cast<int>(timeout_)) + "s");
+    option_error(option_, exe_ + " did not finish the screenshot of " + page + " within " +
+                              std::to_string(static_cast<int>(timeout_)) + "s");
   if (r.status != 0 || !fs::exists(png))
-    option_error(option_, exe_ + " could not take a screenshot of " + page + " (exit status " + std::to_string(r.status) + "): " + last_words(r.err));
+    option_error(option_, exe_ + " could not take a screenshot of " + page + " (exit status " +
+                              std::to_string(r.status) + "): " + last_words(r.err));
 }
 
 }  // namespace mlpscope

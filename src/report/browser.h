@@ -32,8 +32,8 @@ class HeadlessBrowser {
   // (e.g. "figure=loss") is added after '#'.
   std::string dump_dom(const std::string& page, const std::string& fragment = "") const;
   // A PNG of the page in a width × height window at 2× pixel density.
-  void screenshot(const std::string& page, const std::string& fragment, const std::string& png, int width,
-                  int height) const;
+  void screenshot(const std::string& page, const std::string& fragment, const std::string& png,
+                  int width, int height) const;
 
   const std::string& executable() const { return exe_; }
 

@@ -8,11 +8,12 @@
 
 namespace mlpscope {
 
-DecisionGrid decision_grid(const Model& model, const Dataset& data, int resolution, Index max_points) {
+DecisionGrid decision_grid(const Model& model, const Dataset& data, int resolution,
+                           Index max_points) {
   if (data.dim != 2 || model.arch.sizes.front() != 2)
     throw Error("a decision boundary needs two-feature data and a model with 2 inputs (got " +
-                std::to_string(data.dim) + " features, " + std::to_string(model.arch.sizes.front()) +
-                " inputs)");
+                std::to_string(data.dim) + " features, " +
+                std::to_string(model.arch.sizes.front()) + " inputs)");
   if (data.size() == 0) throw Error("a decision boundary needs at least one data point");
   DecisionGrid g;
   g.nx = g.ny = resolution;
@@ -57,7 +58,8 @@ DecisionGrid decision_grid(const Model& model, const Dataset& data, int resoluti
     const double best = ws.P.col(c).maxCoeff(&top);
     g.confidence[static_cast<std::size_t>(c)] = best;
     g.values[static_cast<std::size_t>(c)] =
-        g.classes == 2 ? ws.P(1, c) / std::max(ws.P(0, c) + ws.P(1, c), 1e-300) : static_cast<double>(top);
+        g.classes == 2 ? ws.P(1, c) / std::max(ws.P(0, c) + ws.P(1, c), 1e-300)
+                       : static_cast<double>(top);
   }
 
   // An even sample of the points: every k-th, so all classes and regions stay represented.
@@ -74,14 +76,19 @@ nlohmann::json to_json(const DecisionGrid& g) {
   // Four decimals are finer than any colour step and keep the page small.
   auto rounded = [](const std::vector<double>& v) {
     std::vector<double> out(v.size());
-    std::transform(v.begin(), v.end(), out.begin(), [](double x) { return std::round(x * 1e4) / 1e4; });
+    std::transform(v.begin(), v.end(), out.begin(),
+                   [](double x) { return std::round(x * 1e4) / 1e4; });
     return out;
   };
-  return {{"x_min", g.x_min},   {"x_max", g.x_max},
-          {"y_min", g.y_min},   {"y_max", g.y_max},
-          {"nx", g.nx},         {"ny", g.ny},
+  return {{"x_min", g.x_min},
+          {"x_max", g.x_max},
+          {"y_min", g.y_min},
+          {"y_max", g.y_max},
+          {"nx", g.nx},
+          {"ny", g.ny},
           {"classes", g.classes},
-          {"values", rounded(g.values)}, {"confidence", rounded(g.confidence)},
+          {"values", rounded(g.values)},
+          {"confidence", rounded(g.confidence)},
           {"points", {{"x", g.px}, {"y", g.py}, {"label", g.labels}}},
           {"data", g.data_name}};
 }

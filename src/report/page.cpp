@@ -11,12 +11,23 @@ std::string escape_html(const std::string& text) {
   out.reserve(text.size());
   for (const char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -53,7 +64,8 @@ std::string render_report_page(const nlohmann::json& data) {
   page += report_css();
   page += "</style>\n</head>\n<body data-report-status=\"loading\" data-report-kind=\"" +
           escape_html(data.value("kind", std::string())) + "\">\n<div id=\"report\"></div>\n";
-  // ECharts ships no "</script" in its source (checked when it is updated: third_party/echarts/README.md).
+  // ECharts ships no "</script" in its source (checked when it is updated:
+  // third_party/echarts/README.md).
   page += "<script>\n";
   page += echarts_js();
   page += "\n</script>\n<script id=\"report-data\" type=\"application/json\">";
@@ -64,7 +76,8 @@ std::string render_report_page(const nlohmann::json& data) {
   return page;
 }
 
-void write_report_page(const nlohmann::json& data, const std::string& path, const std::string& option) {
+void write_report_page(const nlohmann::json& data, const std::string& path,
+                       const std::string& option) {
   try {
     write_file_atomically(path, render_report_page(data));
   } catch (const Error& e) {

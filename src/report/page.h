@@ -14,7 +14,8 @@ std::string render_report_page(const nlohmann::json& data);
 
 // The page, written atomically to `path` (io/atomic_file.h); Error names `option` when
 // the file cannot be written.
-void write_report_page(const nlohmann::json& data, const std::string& path, const std::string& option);
+void write_report_page(const nlohmann::json& data, const std::string& path,
+                       const std::string& option);
 
 // "&<>\"'" escaped for HTML text and attribute values.
 std::string escape_html(const std::string& text);

@@ -18,7 +18,8 @@ std::string body_attribute(const std::string& dom, const std::string& name) {
   const auto body = dom.find("<body");
   if (body == std::string::npos) return "";
   const auto end = dom.find('>', body);
-  const std::string tag = dom.substr(body, end == std::string::npos ? std::string::npos : end - body);
+  const std::string tag =
+      dom.substr(body, end == std::string::npos ? std::string::npos : end - body);
   const std::string key = " " + name + "=\"";
   const auto at = tag.find(key);
   if (at == std::string::npos) return "";
@@ -30,8 +31,9 @@ std::string body_attribute(const std::string& dom, const std::string& name) {
       out += raw[i];
       continue;
     }
-    static const std::pair<const char*, char> kEntities[] = {
-        {"&quot;", '"'}, {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&#39;", '\''}, {"&nbsp;", ' '}};
+    static const std::pair<const char*, char> kEntities[] = {{"&quot;", '"'}, {"&amp;", '&'},
+                                                             {"&lt;", '<'},   {"&gt;", '>'},
+                                                             {"&#39;", '\''}, {"&nbsp;", ' '}};
     bool decoded = false;
     for (const auto& [entity, c] : kEntities)
       if (raw.compare(i, std::strlen(entity), entity) == 0) {
@@ -52,7 +54,8 @@ PageState page_state_from_dom(const std::string& dom) {
   state.status = body_attribute(dom, "data-report-status");
   for (const auto& e : split(body_attribute(dom, "data-report-errors"), '\n'))
     if (!trim(e).empty()) state.errors.push_back(trim(e));
-  const nlohmann::json figures = nlohmann::json::parse(body_attribute(dom, "data-report-figures"), nullptr, false);
+  const nlohmann::json figures =
+      nlohmann::json::parse(body_attribute(dom, "data-report-figures"), nullptr, false);
   if (figures.is_object())
     for (const auto& [name, count] : figures.items())
       state.figures[name] = count.is_number_integer() ? count.get<int>() : 0;
@@ -68,8 +71,9 @@ std::vector<std::string> write_figure_pngs(const std::string& page, const std::s
   const HeadlessBrowser browser(option);
   const PageState state = inspect_page(browser, page);
   if (state.status != "ok")
-    option_error(option, page + " did not draw in " + browser.executable() + ": " +
-                             (state.errors.empty() ? "status " + state.status : state.errors.front()));
+    option_error(option,
+                 page + " did not draw in " + browser.executable() + ": " +
+                     (state.errors.empty() ? "status " + state.status : state.errors.front()));
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (!fs::is_directory(dir)) option_error(option, "cannot create the directory " + dir);
@@ -77,10 +81,13 @@ std::vector<std::string> write_figure_pngs(const std::string& page, const std::s
   for (const auto& [name, count] : state.figures) {
     if (count <= 0) option_error(option, "figure " + name + " of " + page + " drew nothing");
     const fs::path png = fs::path(dir) / (name + ".png");
-    const fs::path partial = fs::path(dir) / ("." + name + ".partial.png");  // chromium picks the format by extension
+    const fs::path partial =
+        fs::path(dir) / ("." + name + ".partial.png");  // chromium picks the format by extension
     // Maps and decision boundaries are square-ish; curves wide.
-    const bool square = name.rfind("map", 0) == 0 || name == "decision-boundary" || name == "cobweb";
-    browser.screenshot(page, "figure=" + name, partial.string(), square ? 760 : 900, square ? 640 : 480);
+    const bool square =
+        name.rfind("map", 0) == 0 || name == "decision-boundary" || name == "cobweb";
+    browser.screenshot(page, "figure=" + name, partial.string(), square ? 760 : 900,
+                       square ? 640 : 480);
     fs::rename(partial, png, ec);
     if (ec) option_error(option, "cannot write " + png.string() + ": " + ec.message());
     written.push_back(png.string());

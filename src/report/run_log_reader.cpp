@@ -3,7 +3,7 @@
 #include <fstream>
 
 #include "core/error.h"
-#include "io/run_log.h"
+#include "run/run_log.h"
 
 namespace mlpscope {
 
@@ -49,8 +49,7 @@ RunRecords read_run_log(const std::string& path) {
     nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded() || !j.is_object())
       throw Error(where + ": not a JSON object (is this a run log written by train --log?)");
-    if (!records.summary.is_null())
-      throw Error(where + ": a record after the summary line");
+    if (!records.summary.is_null()) throw Error(where + ": a record after the summary line");
     if (j.contains("epoch")) {
       check_record(j, where);
       records.epochs.push_back(std::move(j));

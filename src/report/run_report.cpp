@@ -24,11 +24,12 @@ nlohmann::json layer_series(const std::vector<nlohmann::json>& records) {
   for (const auto& r : records)
     if (r.contains("layers")) count = std::max(count, r["layers"].size());
   nlohmann::json layers = nlohmann::json::array();
-  static const char* const kFields[] = {"preact_mean", "preact_std",         "act_mean",
-                                        "act_std",     "dead_fraction",      "saturated_fraction",
-                                        "weight_norm", "grad_norm",          "update_ratio"};
+  static const char* const kFields[] = {"preact_mean", "preact_std",    "act_mean",
+                                        "act_std",     "dead_fraction", "saturated_fraction",
+                                        "weight_norm", "grad_norm",     "update_ratio"};
   for (std::size_t l = 0; l < count; ++l) {
-    nlohmann::json layer = {{"name", l + 1 == count ? std::string("output") : "layer " + std::to_string(l + 1)}};
+    nlohmann::json layer = {
+        {"name", l + 1 == count ? std::string("output") : "layer " + std::to_string(l + 1)}};
     for (const char* field : kFields) {
       nlohmann::json values = nlohmann::json::array();
       for (const auto& r : records) {
@@ -49,14 +50,16 @@ std::string describe_network(const nlohmann::json& options) {
     if (it == options.end()) return std::string("?");
     return it->is_string() ? it->get<std::string>() : it->dump();
   };
-  return text("data") + " · hidden " + text("hidden") + " " + text("activation") + " · " + text("output") +
-         " + " + text("loss") + " · init " + text("init") + " ×" + text("init-scale") + " · " +
-         text("optimizer") + " lr " + text("lr") + " batch " + text("batch") + " · seed " + text("seed");
+  return text("data") + " · hidden " + text("hidden") + " " + text("activation") + " · " +
+         text("output") + " + " + text("loss") + " · init " + text("init") + " ×" +
+         text("init-scale") + " · " + text("optimizer") + " lr " + text("lr") + " batch " +
+         text("batch") + " · seed " + text("seed");
 }
 
 }  // namespace
 
-nlohmann::json run_report_data(const RunRecords& records, const std::optional<DecisionGrid>& boundary,
+nlohmann::json run_report_data(const RunRecords& records,
+                               const std::optional<DecisionGrid>& boundary,
                                const std::string& source) {
   const auto& epochs = records.epochs;
   std::set<long long> seen;
@@ -76,21 +79,25 @@ nlohmann::json run_report_data(const RunRecords& records, const std::optional<De
                       {"layers", layer_series(epochs)}};
 
   const nlohmann::json& s = records.summary;
-  const nlohmann::json options = s.is_object() && s.contains("options") ? s["options"] : nlohmann::json::object();
+  const nlohmann::json options =
+      s.is_object() && s.contains("options") ? s["options"] : nlohmann::json::object();
   d["options"] = options;
   d["title"] = s.is_object() ? "Run report: " + s.value("verdict", std::string("?")) +
-                                   (s.value("cause", nlohmann::json()).is_string() ? ": " + s["cause"].get<std::string>() : "")
+                                   (s.value("cause", nlohmann::json()).is_string()
+                                        ? ": " + s["cause"].get<std::string>()
+                                        : "")
                              : std::string("Run report (no summary: the run did not finish)");
   d["subtitle"] = source + (options.empty() ? "" : " · " + describe_network(options));
   if (s.is_object()) {
-    d["verdict"] = {{"verdict", s.value("verdict", std::string())},
-                    {"cause", s.value("cause", nlohmann::json()).is_string() ? s["cause"] : nlohmann::json("")},
-                    {"explanation", s.value("explanation", std::string())},
-                    {"suggestions", s.value("suggestions", nlohmann::json::array())},
-                    {"checks", s.value("checks", nlohmann::json::array())}};
+    d["verdict"] = {
+        {"verdict", s.value("verdict", std::string())},
+        {"cause", s.value("cause", nlohmann::json()).is_string() ? s["cause"] : nlohmann::json("")},
+        {"explanation", s.value("explanation", std::string())},
+        {"suggestions", s.value("suggestions", nlohmann::json::array())},
+        {"checks", s.value("checks", nlohmann::json::array())}};
     nlohmann::json numbers = nlohmann::json::object();
-    for (const char* f : {"initial_loss", "final_loss", "best_loss", "train_accuracy", "test_accuracy", "epochs",
-                          "diverged_at_step"})
+    for (const char* f : {"initial_loss", "final_loss", "best_loss", "train_accuracy",
+                          "test_accuracy", "epochs", "diverged_at_step"})
       numbers[f] = field_or_null(s, f);
     d["summary"] = numbers;
   } else {
@@ -112,11 +119,16 @@ nlohmann::json run_report_data(const RunRecords& records, const std::optional<De
   }
   if (!sv.empty() && lr > 0) {
     const std::string optimizer = options.value("optimizer", std::string("sgd"));
-    d["sharpness"] = {{"x", sx}, {"values", sv}, {"threshold", 2.0 / lr}, {"lr", lr},
-                      {"note", optimizer == "sgd" ? ""
-                                                  : "With " + optimizer +
-                                                        " the bound differs (momentum μ raises it to 2(1+μ)/lr; adaptive "
-                                                        "methods rescale each direction): read the line as a guide."}};
+    d["sharpness"] = {
+        {"x", sx},
+        {"values", sv},
+        {"threshold", 2.0 / lr},
+        {"lr", lr},
+        {"note", optimizer == "sgd"
+                     ? ""
+                     : "With " + optimizer +
+                           " the bound differs (momentum μ raises it to 2(1+μ)/lr; adaptive "
+                           "methods rescale each direction): read the line as a guide."}};
   } else {
     d["sharpness"] = nullptr;
   }

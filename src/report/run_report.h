@@ -17,7 +17,8 @@ namespace mlpscope {
 // The x axis is the epoch; when some records share an epoch (train --every N), it is the
 // optimizer step instead. Per-layer series hold null where a record has no such layer
 // statistic (probes off, or a field that is null for that activation).
-nlohmann::json run_report_data(const RunRecords& records, const std::optional<DecisionGrid>& boundary,
+nlohmann::json run_report_data(const RunRecords& records,
+                               const std::optional<DecisionGrid>& boundary,
                                const std::string& source);
 
 }  // namespace mlpscope

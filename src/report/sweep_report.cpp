@@ -9,12 +9,14 @@
 
 namespace mlpscope {
 
-std::vector<std::size_t> representative_runs(const std::vector<RunRow>& rows, const std::string& verdict) {
+std::vector<std::size_t> representative_runs(const std::vector<RunRow>& rows,
+                                             const std::string& verdict) {
   std::vector<std::size_t> of;
   for (std::size_t i = 0; i < rows.size(); ++i)
     if (rows[i].verdict == verdict) of.push_back(i);
   std::stable_sort(of.begin(), of.end(), [&](std::size_t a, std::size_t b) {
-    const double la = rows[a].final_loss.value_or(INFINITY), lb = rows[b].final_loss.value_or(INFINITY);
+    const double la = rows[a].final_loss.value_or(INFINITY),
+                 lb = rows[b].final_loss.value_or(INFINITY);
     return la < lb;
   });
   if (of.size() <= 3) return of;
@@ -23,7 +25,9 @@ std::vector<std::size_t> representative_runs(const std::vector<RunRow>& rows, co
 
 namespace {
 
-nlohmann::json optional_json(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+nlohmann::json optional_json(const std::optional<double>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
 
 std::string option_text(const nlohmann::json& options, const std::string& name) {
   const auto it = options.find(name);
@@ -47,7 +51,8 @@ nlohmann::json map_json(const ConvergenceMap& map) {
     nlohmann::json rb = nlohmann::json::array(), cb = nlohmann::json::array();
     for (const auto& b : f.row_boundary) rb.push_back(optional_json(b));
     for (const auto& b : f.col_boundary) cb.push_back(optional_json(b));
-    facets.push_back({{"label", f.label}, {"cells", rows}, {"row_boundary", rb}, {"col_boundary", cb}});
+    facets.push_back(
+        {{"label", f.label}, {"cells", rows}, {"row_boundary", rb}, {"col_boundary", cb}});
   }
   return facets;
 }
@@ -81,13 +86,15 @@ nlohmann::json sweep_report_data(const std::string& dir, const std::vector<std::
     for (const std::size_t i : representative_runs(rows, verdict)) {
       const nlohmann::json summary = nlohmann::json::parse(rows[i].summary, nullptr, false);
       if (summary.is_discarded() || !summary.contains("loss_curve")) continue;
-      curves.push_back({{"verdict", verdict}, {"label", run_label(rows[i])}, {"losses", summary["loss_curve"]}});
+      curves.push_back(
+          {{"verdict", verdict}, {"label", run_label(rows[i])}, {"losses", summary["loss_curve"]}});
     }
 
   nlohmann::json columns = varied;
   columns.push_back("seed");
-  for (const char* c : {"verdict", "cause", "initial_loss", "final_loss", "best_loss", "train_accuracy",
-                        "test_accuracy", "epochs_to_target", "sharpness_init", "seconds"})
+  for (const char* c :
+       {"verdict", "cause", "initial_loss", "final_loss", "best_loss", "train_accuracy",
+        "test_accuracy", "epochs_to_target", "sharpness_init", "seconds"})
     columns.push_back(c);
   nlohmann::json table_rows = nlohmann::json::array();
   for (const auto& r : rows) {
@@ -96,25 +103,29 @@ nlohmann::json sweep_report_data(const std::string& dir, const std::vector<std::
     row.push_back(r.options.value("seed", nlohmann::json(nullptr)));
     row.push_back(r.verdict);
     row.push_back(r.cause);
-    for (const auto* v : {&r.initial_loss, &r.final_loss, &r.best_loss, &r.train_accuracy, &r.test_accuracy})
+    for (const auto* v :
+         {&r.initial_loss, &r.final_loss, &r.best_loss, &r.train_accuracy, &r.test_accuracy})
       row.push_back(optional_json(*v));
-    row.push_back(r.epochs_to_target ? nlohmann::json(*r.epochs_to_target) : nlohmann::json(nullptr));
+    row.push_back(r.epochs_to_target ? nlohmann::json(*r.epochs_to_target)
+                                     : nlohmann::json(nullptr));
     row.push_back(optional_json(r.sharpness_init));
     row.push_back(r.seconds);
     table_rows.push_back(std::move(row));
   }
 
   std::string base;
-  for (const char* name : {"data", "hidden", "activation", "loss", "init", "optimizer", "lr", "epochs", "batch"}) {
+  for (const char* name :
+       {"data", "hidden", "activation", "loss", "init", "optimizer", "lr", "epochs", "batch"}) {
     const bool is_axis = std::find(varied.begin(), varied.end(), name) != varied.end();
     const auto it = spec.base.find(name);
-    if (!is_axis && it != spec.base.end()) base += std::string(base.empty() ? "" : " · ") + name + " " + it->second;
+    if (!is_axis && it != spec.base.end())
+      base += std::string(base.empty() ? "" : " · ") + name + " " + it->second;
   }
   const std::size_t expected = expand_grid(spec).size();
   return {{"kind", "sweep"},
           {"title", "Sweep report: " + std::to_string(rows.size()) + " runs"},
-          {"subtitle", dir + " · " + std::to_string(rows.size()) + " of " + std::to_string(expected) +
-                           " runs of the grid · " + base},
+          {"subtitle", dir + " · " + std::to_string(rows.size()) + " of " +
+                           std::to_string(expected) + " runs of the grid · " + base},
           {"row_axis", map.row_axis},
           {"col_axis", map.col_axis},
           {"row_values", map.row_values},

@@ -200,7 +200,8 @@ nlohmann::json grid_definition(const GridSpec& spec, const WatchConfig& watch) {
   nlohmann::json definition = {{"base", base}, {"axes", axes}, {"seeds", spec.seeds}};
   // Only where not the default, so that the databases of earlier sweeps still resume.
   const WatchConfig defaults;
-  if (watch.probe_samples != defaults.probe_samples || watch.sharpness_every != defaults.sharpness_every)
+  if (watch.probe_samples != defaults.probe_samples ||
+      watch.sharpness_every != defaults.sharpness_every)
     definition["watch"] = {{"probe-samples", watch.probe_samples},
                            {"sharpness-every", watch.sharpness_every < 0 ? "never" : "0"}};
   return definition;

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "train/run.h"
-#include "train/run_config.h"
+#include "run/run.h"
+#include "run/run_config.h"
 
 namespace mlpscope {
 

@@ -7,7 +7,7 @@
 
 #include "core/error.h"
 #include "core/strings.h"
-#include "diagnose/diagnosis.h"
+#include "run/diagnosis.h"
 #include "sweep/scale_law.h"
 
 namespace mlpscope {

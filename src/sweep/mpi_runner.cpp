@@ -42,8 +42,9 @@ int rank_from_environment() {
 
 namespace {
 [[noreturn]] void no_mpi() {
-  throw Error("this mlpscope was built without MPI (install libopenmpi-dev and rebuild), so it "
-              "cannot run under mpirun; run 'mlpscope sweep' alone, or with --shard");
+  throw Error(
+      "this mlpscope was built without MPI (install libopenmpi-dev and rebuild), so it "
+      "cannot run under mpirun; run 'mlpscope sweep' alone, or with --shard");
 }
 }  // namespace
 

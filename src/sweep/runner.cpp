@@ -10,7 +10,7 @@
 
 #include "core/error.h"
 #include "core/threads.h"
-#include "io/run_log.h"
+#include "run/run_log.h"
 
 namespace mlpscope {
 
@@ -68,7 +68,8 @@ RunRow make_row(const GridPoint& point, const RunResult& result, double seconds,
   return row;
 }
 
-PointOutcome run_point(const GridPoint& point, const PreparedData& data, const RunnerConfig& config) {
+PointOutcome run_point(const GridPoint& point, const PreparedData& data,
+                       const RunnerConfig& config) {
   using Clock = std::chrono::steady_clock;
   PointOutcome outcome{&point, std::nullopt, {}};
   try {

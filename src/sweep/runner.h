@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "run/run.h"
 #include "sweep/grid.h"
 #include "sweep/store.h"
-#include "train/run.h"
 
 namespace mlpscope {
 
@@ -67,6 +67,7 @@ struct PointOutcome {
   std::optional<RunRow> row;
   std::string error;
 };
-PointOutcome run_point(const GridPoint& point, const PreparedData& data, const RunnerConfig& config);
+PointOutcome run_point(const GridPoint& point, const PreparedData& data,
+                       const RunnerConfig& config);
 
 }  // namespace mlpscope

@@ -18,7 +18,8 @@ int weight_layers(const nlohmann::json& options) {
 
 std::optional<int> homogeneity_sharpness_exponent(const nlohmann::json& options) {
   if (!positively_homogeneous(options.value("activation", "")) ||
-      options.value("bias-init", "") != "zeros" || !options.value("init-from", nlohmann::json()).is_null())
+      options.value("bias-init", "") != "zeros" ||
+      !options.value("init-from", nlohmann::json()).is_null())
     return std::nullopt;
   return 2 * (weight_layers(options) - 1);
 }

@@ -8,7 +8,7 @@
 #include <filesystem>
 
 #include "core/error.h"
-#include "train/run_config.h"
+#include "run/run_config.h"
 
 namespace mlpscope {
 

@@ -95,7 +95,8 @@ double PowerFunction::derivative(double x) const {
 std::string PowerFunction::update_rule() const {
   if (p == 2.0) return "x_{k+1} = x_k − lr·2·x_k = (1 − 2·lr)·x_k";
   if (p == 4.0) return "x_{k+1} = x_k − lr·4·x_k³ = x_k·(1 − 4·lr·x_k²)";
-  return "x_{k+1} = x_k − lr·p·sign(x_k)·|x_k|^(p−1) = x_k·(1 − lr·p·|x_k|^(p−2)), p = " + num(p, 17);
+  return "x_{k+1} = x_k − lr·p·sign(x_k)·|x_k|^(p−1) = x_k·(1 − lr·p·|x_k|^(p−2)), p = " +
+         num(p, 17);
 }
 
 std::vector<double> iterate(const PowerFunction& f, double lr, double x0, int steps) {
@@ -162,7 +163,8 @@ std::string describe(ToyVerdict verdict, const std::vector<double>& xs) {
       return "|x| shrank at " + tail + ", but " + at_n + " is still above the tolerance " +
              num(tolerance(xs)) + ": the budget ran out while it was improving";
     case ToyVerdict::stalled:
-      return "|x| changed by at most " + num(kSameMagnitude) + " relatively at " + tail + ", at " + at_n;
+      return "|x| changed by at most " + num(kSameMagnitude) + " relatively at " + tail + ", at " +
+             at_n;
     case ToyVerdict::oscillating:
       if (t.same_flips == t.steps)
         return "x flips sign at every step with " + at_n + " unchanged: the 2-cycle x → −x";
@@ -170,10 +172,10 @@ std::string describe(ToyVerdict verdict, const std::vector<double>& xs) {
     case ToyVerdict::diverged:
       if (!std::isfinite(xs.back())) return "x became non-finite at step " + std::to_string(n);
       if (std::abs(xs.back()) > kBlowUp)
-        return "|x| passed the blow-up bound " + num(kBlowUp) + " at step " + std::to_string(n) + " (" +
-               at_n + ")";
-      return "|x| grew at " + tail + ", to " + at_n + "; the budget ran out before the blow-up bound " +
-             num(kBlowUp);
+        return "|x| passed the blow-up bound " + num(kBlowUp) + " at step " + std::to_string(n) +
+               " (" + at_n + ")";
+      return "|x| grew at " + tail + ", to " + at_n +
+             "; the budget ran out before the blow-up bound " + num(kBlowUp);
   }
   return {};
 }
@@ -190,33 +192,37 @@ std::string describe(ToyVerdict verdict, const std::vector<double>& xs) {
 ClosedForm closed_form(const PowerFunction& f, double lr) {
   const double p = f.p;
   if (p == 2.0)
-    return {std::nullopt, "",
-            "no boundary in x0: x_{k+1} = (1 − 2·lr)·x_k is linear, so from every x0 GD converges "
-            "iff lr < 1, oscillates at lr = 1 and diverges beyond; the learning rate alone decides"};
+    return {
+        std::nullopt, "",
+        "no boundary in x0: x_{k+1} = (1 − 2·lr)·x_k is linear, so from every x0 GD converges "
+        "iff lr < 1, oscillates at lr = 1 and diverges beyond; the learning rate alone decides"};
   if (p < 2.0) {
     const double c = std::pow(lr * p / 2.0, 1.0 / (2.0 - p));
-    return {std::nullopt, "",
-            "no boundary in x0: for p < 2 no start diverges, and none settles at 0 either: near 0 the "
-            "factor 1 − lr·p·|x|^(p−2) is below −1, and GD is drawn to the 2-cycle ±(lr·p/2)^(1/(2−p)) = ±" +
-                num(c)};
+    return {
+        std::nullopt, "",
+        "no boundary in x0: for p < 2 no start diverges, and none settles at 0 either: near 0 the "
+        "factor 1 − lr·p·|x|^(p−2) is below −1, and GD is drawn to the 2-cycle ±(lr·p/2)^(1/(2−p)) "
+        "= ±" +
+            num(c)};
   }
   const std::string formula = p == 4.0 ? "1/sqrt(2·lr)" : "(2/(lr·p))^(1/(p−2))";
   const double b = p == 4.0 ? 1.0 / std::sqrt(2.0 * lr) : std::pow(2.0 / (lr * p), 1.0 / (p - 2.0));
   if (!std::isfinite(b))
     return {std::nullopt, formula,
             "the boundary " + formula + " is beyond the largest double: every start converges"};
-  return {
-      b, formula,
-      "|x0| < " + formula +
-          " converges: the factor 1 − lr·p·|x|^(p−2) of each step is then in (−1, 1); "
-          "at equality it is −1 (x → −x forever); beyond, it is below −1 and grows in magnitude with |x|"};
+  return {b, formula,
+          "|x0| < " + formula +
+              " converges: the factor 1 − lr·p·|x|^(p−2) of each step is then in (−1, 1); "
+              "at equality it is −1 (x → −x forever); beyond, it is below −1 and grows in "
+              "magnitude with |x|"};
 }
 
 std::optional<double> closed_form_boundary(const PowerFunction& f, double lr) {
   return closed_form(f, lr).boundary;
 }
 
-std::optional<double> scan_boundary(const PowerFunction& f, double lr, const ScanSettings& settings) {
+std::optional<double> scan_boundary(const PowerFunction& f, double lr,
+                                    const ScanSettings& settings) {
   if (settings.doublings < 0 || settings.doublings > 300)  // 2^300 ≈ 2e90 < kBlowUp
     throw Error("scan_boundary: doublings must be in [0, 300]");
   if (!(settings.rel_tol > 0.0)) throw Error("scan_boundary: rel_tol must be positive");
@@ -226,9 +232,11 @@ std::optional<double> scan_boundary(const PowerFunction& f, double lr, const Sca
   const bool at_one = diverges(1.0);
   double lo = 0.0, hi = 0.0;
   for (int k = 1; k <= settings.doublings && hi == 0.0; ++k)
-    if (diverges(std::ldexp(1.0, k)) != at_one) lo = std::ldexp(1.0, k - 1), hi = std::ldexp(1.0, k);
+    if (diverges(std::ldexp(1.0, k)) != at_one)
+      lo = std::ldexp(1.0, k - 1), hi = std::ldexp(1.0, k);
   for (int k = 1; k <= settings.doublings && hi == 0.0; ++k)
-    if (diverges(std::ldexp(1.0, -k)) != at_one) lo = std::ldexp(1.0, -k), hi = std::ldexp(1.0, 1 - k);
+    if (diverges(std::ldexp(1.0, -k)) != at_one)
+      lo = std::ldexp(1.0, -k), hi = std::ldexp(1.0, 1 - k);
   if (hi == 0.0) return std::nullopt;
   const bool lo_diverges = diverges(lo);
   for (int i = 0; i < 200 && hi - lo > settings.rel_tol * hi; ++i) {
@@ -244,8 +252,8 @@ std::string explain(const PowerFunction& f, double lr, double x0) {
   if (x0 == 0.0) return start + " is the minimum: f'(0) = 0, so every iterate stays at 0.";
   const double g0 = factor(f, lr, x0);
   if (p == 2.0) {
-    const std::string rule =
-        "x_{k+1} = (1 − 2·lr)·x_k = " + num(g0) + "·x_k from every x0, so the learning rate alone decides";
+    const std::string rule = "x_{k+1} = (1 − 2·lr)·x_k = " + num(g0) +
+                             "·x_k from every x0, so the learning rate alone decides";
     if (lr < 1.0)
       return rule + ": with lr < 1 the factor is in (−1, 1) and GD converges linearly from any x0.";
     if (lr == 1.0) return rule + ": lr = 1 makes the factor −1, x → −x forever.";
@@ -256,9 +264,11 @@ std::string explain(const PowerFunction& f, double lr, double x0) {
   if (p < 2.0) {
     const double c = std::pow(lr * p / 2.0, 1.0 / (2.0 - p));
     std::string s =
-        "For p < 2 the start does not decide: near 0 the factor 1 − lr·p·|x|^(p−2) is below −1, so no start "
+        "For p < 2 the start does not decide: near 0 the factor 1 − lr·p·|x|^(p−2) is below −1, so "
+        "no start "
         "settles at 0, and none diverges; GD is drawn to the 2-cycle ±(lr·p/2)^(1/(2−p)) = ±" +
-        num(c) + ", which attracts (a deviation from it is multiplied by 2p − 3 = " + num(2 * p - 3) +
+        num(c) +
+        ", which attracts (a deviation from it is multiplied by 2p − 3 = " + num(2 * p - 3) +
         " per step).";
     if (c <= kConvergedTolerance * std::max(1.0, std::abs(x0)))
       s += " That cycle is below the convergence tolerance, so in practice GD converges here.";
@@ -267,19 +277,23 @@ std::string explain(const PowerFunction& f, double lr, double x0) {
   if (!cf.boundary) return start + ": " + cf.note + ".";
   const double b = *cf.boundary;
   const std::string where = cf.formula + " = " + num(b);
-  const std::string g = (p == 4.0 ? "1 − 4·lr·x0²" : "1 − lr·p·|x0|^(p−2)") + std::string(" = ") + num(g0);
+  const std::string g =
+      (p == 4.0 ? "1 − 4·lr·x0²" : "1 − lr·p·|x0|^(p−2)") + std::string(" = ") + num(g0);
   const std::string rate = p == 4.0 ? "1/sqrt(8·lr·k)" : "((p−2)·lr·p·k)^(−1/(p−2))";
   if (std::abs(x0) < b * (1 - 1e-12))
     return start + " is inside " + where + ": the first step multiplies x by " + g +
-           ", of magnitude below 1, and the factor nears 1 as |x| shrinks, so |x| falls ever more slowly: "
+           ", of magnitude below 1, and the factor nears 1 as |x| shrinks, so |x| falls ever more "
+           "slowly: "
            "near 0, x_k ≈ " +
            rate + ".";
   if (std::abs(x0) > b * (1 + 1e-12))
     return start + " is beyond " + where + ": the first step multiplies x by " + g +
-           ", overshooting past −x0, and the factor grows in magnitude with |x|: every step grows |x| until "
+           ", overshooting past −x0, and the factor grows in magnitude with |x|: every step grows "
+           "|x| until "
            "it blows up.";
   if (x0 - lr * f.derivative(x0) == -x0)
-    return start + " is exactly at " + where + ": the factor is −1, so x → −x → x forever, a 2-cycle.";
+    return start + " is exactly at " + where +
+           ": the factor is −1, so x → −x → x forever, a 2-cycle.";
   return start + " is at " + where +
          " up to rounding: the factor is −1 but for rounding, and the 2-cycle x → −x is "
          "unstable (a deviation from it is multiplied by 2p − 3 = " +
@@ -298,7 +312,8 @@ ToySettings parse_toy_settings(const std::map<std::string, std::string>& values)
       s.x0 = parse_double(text, "option --x0");
     } else if (name == "steps") {
       const double steps = parse_double(text, "option --steps");
-      if (steps != std::floor(steps)) option_error("steps", "must be a whole number, got " + trim(text));
+      if (steps != std::floor(steps))
+        option_error("steps", "must be a whole number, got " + trim(text));
       if (steps < 1) option_error("steps", "must be at least 1, got " + trim(text));
       if (steps > kMaxSteps)
         option_error("steps", "at most " + std::to_string(kMaxSteps) +

@@ -93,7 +93,8 @@ struct ScanSettings {
 // until the outcome changes between x0 and 2·x0, then bisects that bracket to rel_tol and
 // returns its midpoint. std::nullopt when the outcome is the same at every 2^k (x^2, or
 // |x|^p with p < 2: no start diverges, or every start does).
-std::optional<double> scan_boundary(const PowerFunction& f, double lr, const ScanSettings& settings = {});
+std::optional<double> scan_boundary(const PowerFunction& f, double lr,
+                                    const ScanSettings& settings = {});
 
 // One or two sentences: where x0 stands against the boundary and what (*) then does, e.g.
 // "x0 = 8 is beyond 1/sqrt(2·lr) = 7.071: the first step multiplies x by

@@ -11,7 +11,8 @@ namespace {
 // Adds the samples whose forward pass is in ws (one column each) to e's counts; returns
 // the sum of their losses.
 template <class T>
-double tally(const Network<T>& net, const Workspace<T>& ws, const std::int32_t* labels, Evaluation& e) {
+double tally(const Network<T>& net, const Workspace<T>& ws, const std::int32_t* labels,
+             Evaluation& e) {
   const Index n = ws.P.cols();
   for (Index j = 0; j < n; ++j) {
     Index predicted = 0;

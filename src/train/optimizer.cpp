@@ -59,11 +59,16 @@ std::string OptimizerSpec::name() const {
     return s;
   };
   switch (kind) {
-    case OptimizerKind::sgd: return "sgd";
-    case OptimizerKind::momentum: return "momentum:" + num(beta1);
-    case OptimizerKind::nesterov: return "nesterov:" + num(beta1);
-    case OptimizerKind::adam: return "adam:" + num(beta1) + "," + num(beta2);
-    case OptimizerKind::rmsprop: return "rmsprop:" + num(beta2);
+    case OptimizerKind::sgd:
+      return "sgd";
+    case OptimizerKind::momentum:
+      return "momentum:" + num(beta1);
+    case OptimizerKind::nesterov:
+      return "nesterov:" + num(beta1);
+    case OptimizerKind::adam:
+      return "adam:" + num(beta1) + "," + num(beta2);
+    case OptimizerKind::rmsprop:
+      return "rmsprop:" + num(beta2);
   }
   return "?";
 }
@@ -83,7 +88,9 @@ void Optimizer<T>::step(Vector<T>& params, const Vector<T>& grads, double lr) {
   const T b1 = static_cast<T>(spec_.beta1), b2 = static_cast<T>(spec_.beta2);
   const T eps = static_cast<T>(spec_.eps);
   switch (spec_.kind) {
-    case OptimizerKind::sgd: params.noalias() -= rate * grads; break;
+    case OptimizerKind::sgd:
+      params.noalias() -= rate * grads;
+      break;
     case OptimizerKind::momentum:
       first_ = b1 * first_ + grads;
       params.noalias() -= rate * first_;
@@ -98,8 +105,8 @@ void Optimizer<T>::step(Vector<T>& params, const Vector<T>& grads, double lr) {
       const double t = static_cast<double>(t_);
       const T correction1 = static_cast<T>(1.0 - std::pow(spec_.beta1, t));
       const T correction2 = static_cast<T>(1.0 - std::pow(spec_.beta2, t));
-      params.array() -= (rate / correction1) * first_.array() /
-                        ((second_.array() / correction2).sqrt() + eps);
+      params.array() -=
+          (rate / correction1) * first_.array() / ((second_.array() / correction2).sqrt() + eps);
       break;
     }
     case OptimizerKind::rmsprop:

@@ -33,16 +33,16 @@ struct OutputStats {
 
 struct EpochRecord {
   int epoch = 0;
-  long long step = 0;          // optimizer steps taken so far
-  double loss = 0.0;           // whole training set, after the epoch
+  long long step = 0;  // optimizer steps taken so far
+  double loss = 0.0;   // whole training set, after the epoch
   double accuracy = 0.0;
   std::optional<double> test_loss, test_accuracy;
   double lr = 0.0;
-  double seconds = 0.0;        // wall time of this epoch's steps alone (no evaluation)
-  bool within_epoch = false;   // a record written every --every steps, not at an epoch's end
-  std::vector<LayerStats> layers;       // empty unless probes are on
+  double seconds = 0.0;            // wall time of this epoch's steps alone (no evaluation)
+  bool within_epoch = false;       // a record written every --every steps, not at an epoch's end
+  std::vector<LayerStats> layers;  // empty unless probes are on
   std::optional<OutputStats> output;
-  std::optional<double> sharpness;      // λmax of the loss Hessian on the probe set
+  std::optional<double> sharpness;  // λmax of the loss Hessian on the probe set
 };
 
 struct TrainSummary {
@@ -52,8 +52,8 @@ struct TrainSummary {
   int epochs = 0;  // epochs run
   std::optional<long long> diverged_at_step;
   std::optional<int> diverged_at_layer;  // 1-based; 0 when only the loss overflowed
-  double seconds = 0.0;  // total training time, evaluation excluded
-  bool interrupted = false;  // stopped by TrainConfig::stop before its last epoch ended
+  double seconds = 0.0;                  // total training time, evaluation excluded
+  bool interrupted = false;              // stopped by TrainConfig::stop before its last epoch ended
   std::vector<EpochRecord> history;
 };
 

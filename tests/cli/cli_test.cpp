@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "run/run_config.h"
 #include "support/run_command.h"
-#include "train/run_config.h"
 
 namespace {
 
@@ -108,8 +108,8 @@ class CliTest : public ::testing::Test {
   void SetUp() override {
     std::random_device random;
     do {
-      dir_ = fs::temp_directory_path() / ("mlpscope_cli_" + std::to_string(::getpid()) + "_" +
-                                          std::to_string(random()));
+      dir_ = fs::temp_directory_path() /
+             ("mlpscope_cli_" + std::to_string(::getpid()) + "_" + std::to_string(random()));
     } while (!fs::create_directory(dir_));
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -121,8 +121,8 @@ class CliTest : public ::testing::Test {
   }
   // A small model trained on xor, saved as m.model.
   std::string train_model() const {
-    EXPECT_TRUE(Succeeded(mlpscope_run({"train", "--data", "xor:n=200", "--hidden", "8",
-                                        "--epochs", "2", "--quiet", "--save", path("m.model")})));
+    EXPECT_TRUE(Succeeded(mlpscope_run({"train", "--data", "xor:n=200", "--hidden", "8", "--epochs",
+                                        "2", "--quiet", "--save", path("m.model")})));
     return path("m.model");
   }
 
@@ -168,23 +168,21 @@ TEST(Cli, UnknownCommandIsNamed) {
   EXPECT_TRUE(IsUsageError(mlpscope_run({"bogus"}), {"bogus", "command"}));
 }
 
-TEST(Cli, NoCommandIsAnError) {
-  EXPECT_TRUE(IsUsageError(mlpscope_run({}), {"--help"}));
-}
+TEST(Cli, NoCommandIsAnError) { EXPECT_TRUE(IsUsageError(mlpscope_run({}), {"--help"})); }
 
 // ---- data files that cannot be used -----------------------------------------------------
 
 TEST_F(CliTest, MissingDataFilesAreNamed) {
   EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "csv:/nonexistent.csv"}),
                            {"/nonexistent.csv"}));
-  EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "idx:/nonexistent"}),
-                           {"/nonexistent"}));
+  EXPECT_TRUE(
+      IsUsageError(mlpscope_run({"train", "--data", "idx:/nonexistent"}), {"/nonexistent"}));
   const std::string images = write("a-images-idx3-ubyte", idx_images(6));
   EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "idx:" + images}),
                            {path("a-labels-idx1-ubyte")}));
-  EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "idx:" + path("none-images-idx3-ubyte") +
-                                                              "," + path("x")}),
-                           {path("none-images-idx3-ubyte")}));
+  EXPECT_TRUE(IsUsageError(
+      mlpscope_run({"train", "--data", "idx:" + path("none-images-idx3-ubyte") + "," + path("x")}),
+      {path("none-images-idx3-ubyte")}));
 }
 
 TEST_F(CliTest, DamagedIdxFilesAreNamed) {
@@ -206,21 +204,21 @@ TEST_F(CliTest, DamagedIdxFilesAreNamed) {
 
 TEST_F(CliTest, BadCsvFilesNameTheLine) {
   const std::string ragged = write("ragged.csv", "a,b,label\n1,2,0\n3,4\n");
-  EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "csv:" + ragged}),
-                           {"ragged.csv", "line 3"}));
+  EXPECT_TRUE(
+      IsUsageError(mlpscope_run({"train", "--data", "csv:" + ragged}), {"ragged.csv", "line 3"}));
   const std::string word = write("word.csv", "a,b,label\n1,2,0\n3,x,1\n");
   EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "csv:" + word}),
                            {"word.csv", "line 3", "'x'"}));
   const std::string nan = write("nan.csv", "a,b,label\n1,2,0\n3,nan,1\n");
-  EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "csv:" + nan}),
-                           {"nan.csv", "line 3", "nan"}));
+  EXPECT_TRUE(
+      IsUsageError(mlpscope_run({"train", "--data", "csv:" + nan}), {"nan.csv", "line 3", "nan"}));
 }
 
 TEST_F(CliTest, LabelsOutsideTheClassRangeAreRejected) {
   const std::string train = write("train.csv", "a,b,label\n1,2,0\n3,4,1\n5,6,1\n");
   const std::string test = write("test.csv", "a,b,label\n1,2,0\n3,4,5\n");
-  EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "csv:" + train, "--test",
-                                         "csv:" + test, "--hidden", "4", "--epochs", "1"}),
+  EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "csv:" + train, "--test", "csv:" + test,
+                                         "--hidden", "4", "--epochs", "1"}),
                            {"--test", "test.csv", "5"}));
   EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "csv:" + test + ",classes=3"}),
                            {"test.csv", "line 3", "classes=3"}));
@@ -246,12 +244,12 @@ TEST_F(CliTest, DamagedModelFilesAreErrorsNotCrashes) {
   for (int i = 0; i < 3; ++i) {
     EXPECT_TRUE(IsUsageError(
         mlpscope_run({"eval", "--model", files[i], "--data", "xor:n=200", "--json"}), pieces[i]));
-    EXPECT_TRUE(
-        IsUsageError(mlpscope_run({"export", "--model", files[i], "-o", path("w.json")}), pieces[i]));
+    EXPECT_TRUE(IsUsageError(mlpscope_run({"export", "--model", files[i], "-o", path("w.json")}),
+                             pieces[i]));
     EXPECT_FALSE(fs::exists(path("w.json"))) << "export wrote weights from " << files[i];
-    EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "xor:n=200", "--hidden", "8",
-                                           "--init-from", files[i]}),
-                             init_from_pieces[i]));
+    EXPECT_TRUE(IsUsageError(
+        mlpscope_run({"train", "--data", "xor:n=200", "--hidden", "8", "--init-from", files[i]}),
+        init_from_pieces[i]));
   }
 }
 
@@ -265,7 +263,8 @@ TEST_F(CliTest, EvalOnDataOfAnotherWidthIsAnError) {
 TEST_F(CliTest, InitFromWeightsOfTheWrongShapeNamesTheLayer) {
   ASSERT_TRUE(Succeeded(mlpscope_run({"train", "--data", "spiral:n=200", "--hidden", "8,8",
                                       "--epochs", "0", "--quiet", "--save", path("a.model")})));
-  ASSERT_TRUE(Succeeded(mlpscope_run({"export", "--model", path("a.model"), "-o", path("w.json")})));
+  ASSERT_TRUE(
+      Succeeded(mlpscope_run({"export", "--model", path("a.model"), "-o", path("w.json")})));
   EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "spiral:n=200", "--hidden", "8,4",
                                          "--init-from", path("w.json")}),
                            {"--init-from", "w.json", "layer 2"}));
@@ -283,18 +282,18 @@ TEST_F(CliTest, UnwritableLogIsAnErrorBeforeAnythingIsPrinted) {
 
 TEST_F(CliTest, UnwritableSaveIsAnErrorBeforeTraining) {
   const std::string model = path("no/such/dir/m.model");
-  const CommandResult r = mlpscope_run({"train", "--data", "xor:n=200", "--hidden", "8",
-                                        "--epochs", "1", "--save", model});
+  const CommandResult r = mlpscope_run(
+      {"train", "--data", "xor:n=200", "--hidden", "8", "--epochs", "1", "--save", model});
   EXPECT_TRUE(IsUsageError(r, {"--save", "does not exist"}));
-  EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "xor:n=200", "--epochs", "1",
-                                         "--save", dir_.string()}),
-                           {"--save", "is a directory"}));
+  EXPECT_TRUE(IsUsageError(
+      mlpscope_run({"train", "--data", "xor:n=200", "--epochs", "1", "--save", dir_.string()}),
+      {"--save", "is a directory"}));
 }
 
 TEST_F(CliTest, ExportTakesItsOptionsFromAConfigFile) {
   const std::string model = train_model();
-  const std::string config = write("export.toml", "model = \"" + model + "\"\noutput = \"" +
-                                                      path("w.json") + "\"\n");
+  const std::string config =
+      write("export.toml", "model = \"" + model + "\"\noutput = \"" + path("w.json") + "\"\n");
   ASSERT_TRUE(Succeeded(mlpscope_run({"export", "--config", config})));
   EXPECT_EQ(json::parse(read_bytes(path("w.json")))["format"], "mlpscope-weights");
 }
@@ -302,8 +301,9 @@ TEST_F(CliTest, ExportTakesItsOptionsFromAConfigFile) {
 // ---- config files ---------------------------------------------------------------------
 
 TEST_F(CliTest, ConfigErrorsNameTheFileKeyAndLine) {
-  const std::string unknown = write("unknown.toml", "lr = 0.05\nhidden = [8, 8]\nepochs = 2\n"
-                                                    "bogus_key = 3\n");
+  const std::string unknown = write("unknown.toml",
+                                    "lr = 0.05\nhidden = [8, 8]\nepochs = 2\n"
+                                    "bogus_key = 3\n");
   EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "xor:n=200", "--config", unknown}),
                            {"unknown.toml", "bogus_key", "line 4"}));
   const std::string malformed = write("malformed.toml", "lr = 0.05\nhidden = [8, 8\nepochs = 2\n");
@@ -323,8 +323,8 @@ TEST_F(CliTest, JsonSummaryIsOneObjectWithEveryOption) {
   ASSERT_TRUE(Succeeded(r));
   const json s = parse_json(r);
   ASSERT_TRUE(s.is_object());
-  for (const char* field : {"initial_loss", "final_loss", "best_loss", "train_accuracy",
-                            "test_accuracy"})
+  for (const char* field :
+       {"initial_loss", "final_loss", "best_loss", "train_accuracy", "test_accuracy"})
     EXPECT_TRUE(s[field].is_number()) << field;
   EXPECT_LE(s["best_loss"].get<double>(), s["initial_loss"].get<double>());
   EXPECT_LE(s["best_loss"].get<double>(), s["final_loss"].get<double>());
@@ -355,9 +355,9 @@ TEST_F(CliTest, JsonSummaryIsOneObjectWithEveryOption) {
 }
 
 TEST_F(CliTest, LogHasOneRecordPerEpochThenTheSummary) {
-  const CommandResult r = mlpscope_run({"train", "--data", "spiral:n=200", "--hidden", "8",
-                                        "--epochs", "3", "--lr", "0.05", "--log", path("run.jsonl"),
-                                        "--json", "--quiet"});
+  const CommandResult r =
+      mlpscope_run({"train", "--data", "spiral:n=200", "--hidden", "8", "--epochs", "3", "--lr",
+                    "0.05", "--log", path("run.jsonl"), "--json", "--quiet"});
   ASSERT_TRUE(Succeeded(r));
   const std::vector<std::string> lines = read_lines(path("run.jsonl"));
   ASSERT_EQ(lines.size(), 5u);  // epochs 0..3, then the summary
@@ -372,8 +372,8 @@ TEST_F(CliTest, LogHasOneRecordPerEpochThenTheSummary) {
   long long previous_step = -1;
   for (int epoch = 0; epoch <= 3; ++epoch) {
     const json& record = records[static_cast<std::size_t>(epoch)];
-    for (const char* field : {"epoch", "step", "loss", "accuracy", "test_loss", "test_accuracy",
-                              "lr", "seconds"})
+    for (const char* field :
+         {"epoch", "step", "loss", "accuracy", "test_loss", "test_accuracy", "lr", "seconds"})
       EXPECT_TRUE(record.contains(field) && record[field].is_number())
           << "record " << epoch << " lacks a number " << field << ": " << record.dump();
     EXPECT_EQ(record["epoch"], epoch);
@@ -407,8 +407,8 @@ TEST_F(CliTest, ConfigSetsOptionsAndTheCommandLineWins) {
 }
 
 TEST_F(CliTest, QuietPrintsNothing) {
-  const CommandResult r = mlpscope_run({"train", "--data", "xor:n=200", "--hidden", "8",
-                                        "--epochs", "2", "--quiet", "--save", path("m.model")});
+  const CommandResult r = mlpscope_run({"train", "--data", "xor:n=200", "--hidden", "8", "--epochs",
+                                        "2", "--quiet", "--save", path("m.model")});
   ASSERT_TRUE(Succeeded(r));
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err, "");
@@ -421,9 +421,12 @@ TEST_F(CliTest, QuietPrintsNothing) {
 }
 
 TEST_F(CliTest, SameCommandTwiceWritesTheSameLog) {
-  const Args options{"train", "--data", "spiral:n=200,noise=0.2", "--hidden", "16,8",
-                     "--optimizer", "adam", "--lr", "0.01", "--batch", "16", "--epochs", "3",
-                     "--seed", "11", "--quiet"};
+  const Args options{"train",    "--data", "spiral:n=200,noise=0.2",
+                     "--hidden", "16,8",   "--optimizer",
+                     "adam",     "--lr",   "0.01",
+                     "--batch",  "16",     "--epochs",
+                     "3",        "--seed", "11",
+                     "--quiet"};
   const auto log_without_seconds = [&](const std::string& name) {
     Args args = options;
     args.insert(args.end(), {"--log", path(name)});
@@ -441,8 +444,8 @@ TEST_F(CliTest, SameCommandTwiceWritesTheSameLog) {
 TEST_F(CliTest, EvalReproducesTheTestAccuracyAndLossOfTrain) {
   for (const char* dtype : {"f32", "f64"}) {
     SCOPED_TRACE(dtype);
-    const Args options{"--data", "spiral:n=200", "--hidden", "16", "--epochs", "5", "--lr", "0.1",
-                       "--dtype", dtype, "--standardize"};
+    const Args options{"--data", "spiral:n=200", "--hidden", "16",  "--epochs",     "5",
+                       "--lr",   "0.1",          "--dtype",  dtype, "--standardize"};
     Args train{"train", "--save", path("m.model"), "--log", path("run.jsonl"), "--json", "--quiet"};
     train.insert(train.end(), options.begin(), options.end());
     const CommandResult trained = mlpscope_run(train);
@@ -468,15 +471,17 @@ TEST_F(CliTest, InitFromExportedWeightsReproducesTheRunBitForBit) {
   for (const char* dtype : {"f32", "f64"}) {
     SCOPED_TRACE(dtype);
     const auto train = [&](Args extra) {
-      Args args{"train", "--data", "spiral:n=200", "--hidden", "8,8", "--seed", "7",
-                "--lr", "0.05", "--optimizer", "momentum", "--dtype", dtype, "--json", "--quiet"};
+      Args args{"train",    "--data",  "spiral:n=200", "--hidden", "8,8",
+                "--seed",   "7",       "--lr",         "0.05",     "--optimizer",
+                "momentum", "--dtype", dtype,          "--json",   "--quiet"};
       args.insert(args.end(), extra.begin(), extra.end());
       const CommandResult r = mlpscope_run(args);
       EXPECT_TRUE(Succeeded(r));
       return parse_json(r);
     };
     train({"--epochs", "0", "--save", path("a.model")});
-    ASSERT_TRUE(Succeeded(mlpscope_run({"export", "--model", path("a.model"), "-o", path("w.json")})));
+    ASSERT_TRUE(
+        Succeeded(mlpscope_run({"export", "--model", path("a.model"), "-o", path("w.json")})));
     const json weights = json::parse(read_bytes(path("w.json")));
     EXPECT_EQ(weights["format"], "mlpscope-weights");
     EXPECT_EQ(weights["version"], 1);
@@ -488,8 +493,8 @@ TEST_F(CliTest, InitFromExportedWeightsReproducesTheRunBitForBit) {
     const json c = train({"--epochs", "4"});
     const json d = train({"--epochs", "4", "--init-from", path("a.model")});
     EXPECT_NE(c["final_loss"], c["initial_loss"]);  // it trained, so equality means something
-    for (const char* field : {"initial_loss", "final_loss", "best_loss", "train_accuracy",
-                              "test_accuracy"}) {
+    for (const char* field :
+         {"initial_loss", "final_loss", "best_loss", "train_accuracy", "test_accuracy"}) {
       EXPECT_EQ(b[field], c[field]) << field;
       EXPECT_EQ(d[field], c[field]) << field;
     }
@@ -524,7 +529,8 @@ TEST_F(CliTest, FashionMnistModelEvaluatesToTheTestAccuracyOfTrain) {
 
 TEST(Cli, HelpOfEveryCommandListsItsOptions) {
   Args train{"--log", "--save", "--json", "--quiet", "--config"};
-  for (const auto& option : mlpscope::run_options()) train.push_back(std::string("--") + option.name);
+  for (const auto& option : mlpscope::run_options())
+    train.push_back(std::string("--") + option.name);
   EXPECT_TRUE(HelpMentions("train", train));
   EXPECT_TRUE(HelpMentions("eval", {"--model", "--data", "--limit", "--json", "--config"}));
   EXPECT_TRUE(HelpMentions("export", {"--model", "--output"}));

@@ -32,8 +32,10 @@ void check_gemm(Index m, Index n, Index k, double tolerance) {
   for (Op op_a : {Op::none, Op::transpose})
     for (Op op_b : {Op::none, Op::transpose})
       for (const auto& [alpha, beta] : {std::pair<T, T>{1, 0}, {-0.25, 1}, {2, 0.5}}) {
-        const Matrix<T> A = op_a == Op::none ? random_matrix<T>(m, k, rng) : random_matrix<T>(k, m, rng);
-        const Matrix<T> B = op_b == Op::none ? random_matrix<T>(k, n, rng) : random_matrix<T>(n, k, rng);
+        const Matrix<T> A =
+            op_a == Op::none ? random_matrix<T>(m, k, rng) : random_matrix<T>(k, m, rng);
+        const Matrix<T> B =
+            op_b == Op::none ? random_matrix<T>(k, n, rng) : random_matrix<T>(n, k, rng);
         Matrix<T> C = random_matrix<T>(m, n, rng);
         Matrix<T> opA = op_a == Op::none ? A : Matrix<T>(A.transpose());
         Matrix<T> opB = op_b == Op::none ? B : Matrix<T>(B.transpose());
@@ -120,7 +122,8 @@ void check_gemv(Index m, Index n, double tolerance) {
       Vector<T> y = y0;
       if (beta == T(0)) y.setConstant(std::numeric_limits<T>::quiet_NaN());
       gemv<T>(op, alpha, A, x.data(), beta, y.data());
-      Vector<T> expected = op == Op::none ? Vector<T>(alpha * (A * x)) : Vector<T>(alpha * (A.transpose() * x));
+      Vector<T> expected =
+          op == Op::none ? Vector<T>(alpha * (A * x)) : Vector<T>(alpha * (A.transpose() * x));
       if (beta != T(0)) expected += beta * y0;
       EXPECT_LT(relative_difference<T>(y, expected), tolerance) << m << "x" << n;
     }

@@ -67,8 +67,9 @@ TEST_F(CsvTest, SingleIntegerClassStillGivesTwoClasses) {
 }
 
 TEST_F(CsvTest, StringLabelsMapToSortedClasses) {
-  const Dataset data = load_csv(write("a,b,species\n1,2,virginica\n3,4,setosa\n5,6,versicolor\n"
-                                      "7,8,setosa\n"));
+  const Dataset data =
+      load_csv(write("a,b,species\n1,2,virginica\n3,4,setosa\n5,6,versicolor\n"
+                     "7,8,setosa\n"));
   EXPECT_EQ(data.class_names, (std::vector<std::string>{"setosa", "versicolor", "virginica"}));
   EXPECT_EQ(data.labels, (std::vector<std::int32_t>{2, 0, 1, 0}));
   EXPECT_EQ(data.num_classes, 3);

@@ -7,8 +7,8 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
-#include <new>
 #include <fstream>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -27,8 +27,7 @@ std::atomic<std::size_t> largest_allocation{0};
 #endif
 void* operator new(std::size_t size) {
   std::size_t seen = largest_allocation.load();
-  while (size > seen && !largest_allocation.compare_exchange_weak(seen, size)) {
-  }
+  while (size > seen && !largest_allocation.compare_exchange_weak(seen, size)) {}
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
   throw std::bad_alloc();
 }
@@ -124,8 +123,8 @@ TEST_F(IdxTest, GzipIsDetectedByContentNotByName) {
   const auto images = write_gzip("images.raw", images_file());
   const auto labels = write("labels.gz", labels_file());
   expect_round_trip(load_idx(images, labels, "gz"));
-  expect_round_trip(load_idx(write_gzip("i.gz", images_file()),
-                             write_gzip("l.gz", labels_file()), "both gz"));
+  expect_round_trip(
+      load_idx(write_gzip("i.gz", images_file()), write_gzip("l.gz", labels_file()), "both gz"));
 }
 
 TEST_F(IdxTest, AtLeastTwoClasses) {
@@ -195,8 +194,7 @@ TEST_F(IdxTest, TruncatedData) {
 TEST_F(IdxTest, HeaderPromisingMoreThanTheFileHoldsFailsWithoutAllocatingIt) {
   // 10^10 bytes claimed (under the 2^34 limit), 12 present.
   const auto file = write("big", idx(0x803, {1000000, 100, 100}, kPixels));
-  EXPECT_MESSAGE_HAS(error_of([&] { read_idx(file, 3); }),
-                     "expected 10000000000 bytes, found 12");
+  EXPECT_MESSAGE_HAS(error_of([&] { read_idx(file, 3); }), "expected 10000000000 bytes, found 12");
 }
 
 // Found by fuzz/targets/idx.cpp (fuzz/regressions/idx/, idx_gzip/): a header claiming

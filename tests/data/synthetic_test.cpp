@@ -64,8 +64,8 @@ TEST_P(EveryKind, DefaultNoiseAndName) {
   const std::string expected_name =
       GetParam() + "(n=400,noise=" +
       (GetParam() == "spiral" || GetParam() == "moons" || GetParam() == "xor" ? "0.1"
-       : GetParam() == "circles"                                             ? "0.05"
-                                                                             : "0.5") +
+       : GetParam() == "circles"                                              ? "0.05"
+                                                                              : "0.5") +
       (takes_classes(GetParam()) ? ",classes=2" : "") + ",seed=0)";
   EXPECT_EQ(data.name, expected_name);
   EXPECT_GT(default_noise(GetParam()), 0.0);

@@ -6,8 +6,8 @@
 
 #include <cmath>
 
-#include "diagnose/diagnosis.h"
-#include "train/run.h"
+#include "run/diagnosis.h"
+#include "run/run.h"
 
 namespace mlpscope {
 namespace {
@@ -31,7 +31,8 @@ RunResult train_with(const OptionValues& options) {
 }
 
 TEST(Story, SaturatedSoftmaxWithMseStalls) {
-  const RunResult r = train_with(story({{"loss", "mse"}, {"init", "uniform:-1,1"}, {"init-scale", "2"}}));
+  const RunResult r =
+      train_with(story({{"loss", "mse"}, {"init", "uniform:-1,1"}, {"init-scale", "2"}}));
   EXPECT_EQ(r.verdict.verdict, "stalled") << r.verdict.explanation;
   EXPECT_EQ(r.verdict.cause, "saturated_output") << r.verdict.explanation;
   ASSERT_TRUE(r.summary.history.front().output.has_value());
@@ -39,7 +40,8 @@ TEST(Story, SaturatedSoftmaxWithMseStalls) {
   // The theory sees the init far from He's scale and says so.
   ASSERT_EQ(r.facts.theory.size(), 3u);
   EXPECT_GT(r.facts.theory.back().he_ratio, 3.0);
-  EXPECT_NE(r.verdict.explanation.find("He init would give"), std::string::npos) << r.verdict.explanation;
+  EXPECT_NE(r.verdict.explanation.find("He init would give"), std::string::npos)
+      << r.verdict.explanation;
 }
 
 TEST(Story, HeInitWithCrossEntropyConverges) {
@@ -51,7 +53,8 @@ TEST(Story, HeInitWithCrossEntropyConverges) {
 }
 
 TEST(Story, LrFarAboveTheStabilityBoundDiverges) {
-  OptionValues options = story({{"loss", "cross_entropy"}, {"init", "he_normal"}, {"batch", "full"}});
+  OptionValues options =
+      story({{"loss", "cross_entropy"}, {"init", "he_normal"}, {"batch", "full"}});
   const RunConfig config = parse_run_config(options);
   const PreparedData data = prepare_data(config);
   const Diagnosis d = diagnose(config, data, DiagnoseConfig{});
@@ -83,7 +86,8 @@ TEST(Story, LogitsOfABiasFreeReluNetworkScaleAsCToTheDepth) {
     EXPECT_EQ(h.depth, static_cast<int>(config.hidden.size()) + 1);
     EXPECT_NEAR(h.output_exponent, h.depth, 0.05) << hidden;
     for (const auto& p : h.points)
-      EXPECT_NEAR(p.output_std, h.points.front().output_std * std::pow(p.scale / h.points.front().scale, h.depth),
+      EXPECT_NEAR(p.output_std,
+                  h.points.front().output_std * std::pow(p.scale / h.points.front().scale, h.depth),
                   1e-4 * p.output_std);
   }
 }

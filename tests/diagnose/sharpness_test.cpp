@@ -26,20 +26,23 @@ Matrix<double> normal_matrix(Index rows, Index cols, Rng& rng) {
 
 std::vector<std::int32_t> random_labels(Index n, Index classes, Rng& rng) {
   std::vector<std::int32_t> labels(static_cast<std::size_t>(n));
-  for (auto& y : labels) y = static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(classes)));
+  for (auto& y : labels)
+    y = static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(classes)));
   return labels;
 }
 
-Eigen::VectorXd gradient_at(Network<double>& net, const Eigen::VectorXd& params, const Matrix<double>& X,
-                            const std::vector<std::int32_t>& labels) {
+Eigen::VectorXd gradient_at(Network<double>& net, const Eigen::VectorXd& params,
+                            const Matrix<double>& X, const std::vector<std::int32_t>& labels) {
   net.params() = params;
   Workspace<double> ws;
   net.forward(X, ws);
-  net.backward(X, labels.data(), ws);
-  return net.grads();
+  Eigen::VectorXd grads;
+  net.backward(X, labels.data(), ws, grads);
+  return grads;
 }
 
-double mean_loss(Network<double>& net, const Matrix<double>& X, const std::vector<std::int32_t>& labels) {
+double mean_loss(Network<double>& net, const Matrix<double>& X,
+                 const std::vector<std::int32_t>& labels) {
   Workspace<double> ws;
   net.forward(X, ws);
   return net.loss_sum(ws, labels.data()) / static_cast<double>(X.cols());
@@ -116,7 +119,8 @@ TEST(Sharpness, FloatNetworkIsMeasuredInDouble) {
 }
 
 TEST(Sharpness, TanhNetworkMatchesFiniteDifferenceHessian) {
-  const Architecture arch = make_arch({3, 4, 3}, "tanh", OutputKind::softmax, LossKind::cross_entropy);
+  const Architecture arch =
+      make_arch({3, 4, 3}, "tanh", OutputKind::softmax, LossKind::cross_entropy);
   double worst = 0.0, worst_quick = 0.0;
   for (std::uint64_t seed : {11u, 12u, 13u}) {
     Rng rng(seed);
@@ -145,7 +149,8 @@ TEST(Sharpness, TanhNetworkMatchesFiniteDifferenceHessian) {
 // Relu networks are piecewise smooth: keep every hidden pre-activation well away from 0
 // so that neither finite difference crosses a kink; then the claim of sharpness.h holds.
 TEST(Sharpness, ReluNetworkAwayFromKinksMatchesFiniteDifferenceHessian) {
-  const Architecture arch = make_arch({3, 6, 5, 3}, "relu", OutputKind::softmax, LossKind::cross_entropy);
+  const Architecture arch =
+      make_arch({3, 6, 5, 3}, "relu", OutputKind::softmax, LossKind::cross_entropy);
   double worst = 0.0;
   int checked = 0;
   for (std::uint64_t seed = 20; seed < 40 && checked < 3; ++seed) {
@@ -206,10 +211,11 @@ TEST(Sharpness, MaxStableLr) {
 double gradient_descent(Network<double> net, const Matrix<double>& X,
                         const std::vector<std::int32_t>& labels, double lr, int steps) {
   Workspace<double> ws;
+  Eigen::VectorXd grads;
   for (int t = 0; t < steps; ++t) {
     net.forward(X, ws);
-    net.backward(X, labels.data(), ws);
-    net.params() -= lr * net.grads();
+    net.backward(X, labels.data(), ws, grads);
+    net.params() -= lr * grads;
   }
   return mean_loss(net, X, labels);
 }

@@ -119,7 +119,8 @@ TEST(Theory, ReluUniformFollowsTheRule) {
     if (l + 1 < p.size()) second *= static_cast<double>(arch.sizes[l + 1]) * (a * a / 3) / 2;
   }
   // --init-scale c multiplies every layer's std by c^l.
-  const auto scaled = predict_preactivations(arch, Init::parse("uniform:-0.3,0.3"), BiasInit{}, 2.0, in);
+  const auto scaled =
+      predict_preactivations(arch, Init::parse("uniform:-0.3,0.3"), BiasInit{}, 2.0, in);
   for (std::size_t l = 0; l < p.size(); ++l)
     EXPECT_NEAR(scaled[l].preact_std, std::pow(2.0, static_cast<double>(l + 1)) * p[l].preact_std,
                 1e-12 * scaled[l].preact_std);
@@ -155,7 +156,8 @@ Dataset normal_inputs(Index d, Index n, Index classes, std::uint64_t seed) {
   data.values.resize(static_cast<std::size_t>(d * n));
   for (auto& v : data.values) v = rng.normal();
   data.labels.resize(static_cast<std::size_t>(n));
-  for (Index i = 0; i < n; ++i) data.labels[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(i % classes);
+  for (Index i = 0; i < n; ++i)
+    data.labels[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(i % classes);
   data.validate();
   return data;
 }
@@ -174,10 +176,10 @@ TEST(Theory, PredictionMatchesWideNetworks) {
     const char* activation;
   };
   double worst = 0.0;
-  for (const Case c : {Case{"uniform:-1,1", "zeros", "relu"}, Case{"he_normal", "zeros", "relu"},
-                       Case{"normal:0,0.05", "normal:0.1,0.2", "relu"},
-                       Case{"normal:0.002,0.05", "zeros", "relu"},
-                       Case{"xavier_normal", "zeros", "tanh"}}) {
+  for (const Case c :
+       {Case{"uniform:-1,1", "zeros", "relu"}, Case{"he_normal", "zeros", "relu"},
+        Case{"normal:0,0.05", "normal:0.1,0.2", "relu"}, Case{"normal:0.002,0.05", "zeros", "relu"},
+        Case{"xavier_normal", "zeros", "tanh"}}) {
     Architecture a = arch;
     a.activation = Activation::parse(c.activation);
     Network<double> net(a);
@@ -188,7 +190,8 @@ TEST(Theory, PredictionMatchesWideNetworks) {
     Prober<double> prober(data, 1000, 0, -1);
     EpochRecord record;
     prober.measure(net, nullptr, record);
-    const auto predicted = predict_preactivations(a, init, bias, 1.0, input_moments(prober.inputs()));
+    const auto predicted =
+        predict_preactivations(a, init, bias, 1.0, input_moments(prober.inputs()));
     for (std::size_t l = 0; l + 1 < predicted.size(); ++l) {
       const double measured = record.layers[l].preact_std;
       const double error = std::abs(measured - predicted[l].preact_std) / predicted[l].preact_std;
@@ -197,7 +200,9 @@ TEST(Theory, PredictionMatchesWideNetworks) {
                             << measured << ", predicted " << predicted[l].preact_std;
     }
   }
-  std::printf("theory vs wide networks: worst relative error of the hidden pre-activation std %.3f\n", worst);
+  std::printf(
+      "theory vs wide networks: worst relative error of the hidden pre-activation std %.3f\n",
+      worst);
 }
 
 }  // namespace

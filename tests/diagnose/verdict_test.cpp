@@ -120,7 +120,8 @@ TEST(Verdict, DivergedCauseIsLrTooHighOnlyAboveTheBound) {
   EXPECT_TRUE(contains(v.explanation, "0.0163")) << v.explanation;
   EXPECT_TRUE(contains(v.explanation, "3.69x")) << v.explanation;
   EXPECT_FALSE(v.suggestions.empty());
-  EXPECT_TRUE(contains(v.suggestions.front(), "0.00813")) << v.suggestions.front();  // half the bound
+  EXPECT_TRUE(contains(v.suggestions.front(), "0.00813"))
+      << v.suggestions.front();  // half the bound
 
   f.lr = 0.016;  // just below 2/123
   v = judge_run(s, f);
@@ -216,10 +217,14 @@ TEST(Verdict, OscillationNeedsTheFlipShare) {
 TEST(Verdict, OscillationEndingNearItsBestIsNot) {
   // Flipping all the way, but the last loss within kStillImproving of the best.
   const double best = 0.5;
-  EXPECT_EQ(judge_run(history({1.0, best, 0.7, best, 0.7, best, 0.7, best, 0.7, best * 1.011}), facts()).verdict,
-            "oscillating");
-  EXPECT_NE(judge_run(history({1.0, best, 0.7, best, 0.7, best, 0.7, best, 0.7, best * 1.009}), facts()).verdict,
-            "oscillating");
+  EXPECT_EQ(
+      judge_run(history({1.0, best, 0.7, best, 0.7, best, 0.7, best, 0.7, best * 1.011}), facts())
+          .verdict,
+      "oscillating");
+  EXPECT_NE(
+      judge_run(history({1.0, best, 0.7, best, 0.7, best, 0.7, best, 0.7, best * 1.009}), facts())
+          .verdict,
+      "oscillating");
 }
 
 // --- causes of a stall -----------------------------------------------------------------------
@@ -245,7 +250,8 @@ TEST(StallCause, SaturatedOutputWithMseThroughSoftmax) {
   s.history.front().output->mean_top_probability = 0.99;
   EXPECT_NE(judge_run(s, facts("relu", LossKind::cross_entropy)).cause, "saturated_output");
   // An identity output has nothing to saturate.
-  EXPECT_NE(judge_run(s, facts("relu", LossKind::mse, OutputKind::identity)).cause, "saturated_output");
+  EXPECT_NE(judge_run(s, facts("relu", LossKind::mse, OutputKind::identity)).cause,
+            "saturated_output");
 }
 
 TEST(StallCause, DeadUnitsAtTheShare) {
@@ -363,7 +369,8 @@ TEST(StallCause, TheoryQuotedWhenFarFromHe) {
   LayerPrediction far{0.0, 13.4, 2.18, 13.4 / 2.18}, near{0.0, 2.0, 2.18, 2.0 / 2.18};
   f.theory = {far, near};
   Verdict v = judge_run(s, f);
-  EXPECT_TRUE(contains(v.explanation, "Layer-1 pre-activations have std 12.5 (theory 13.4)")) << v.explanation;
+  EXPECT_TRUE(contains(v.explanation, "Layer-1 pre-activations have std 12.5 (theory 13.4)"))
+      << v.explanation;
   EXPECT_TRUE(contains(v.explanation, "2.18")) << v.explanation;
   f.theory = {near, near};
   v = judge_run(s, f);
@@ -479,7 +486,8 @@ TEST(VerdictBaseline, FallingToChanceLevelIsAStallNotConvergence) {
   EXPECT_EQ(v.cause, "collapsed");
   EXPECT_TRUE(contains(v.explanation, "chance level")) << v.explanation;
   // The same drop ending well below chance level is convergence.
-  EXPECT_EQ(judge_run(history({6e4, 2.0, 0.4 * chance, 0.4 * chance}, 0.8), facts()).verdict, "converged");
+  EXPECT_EQ(judge_run(history({6e4, 2.0, 0.4 * chance, 0.4 * chance}, 0.8), facts()).verdict,
+            "converged");
 }
 
 // A good fit is convergence whatever the progress, e.g. a run started from trained weights.
@@ -490,7 +498,8 @@ TEST(VerdictBaseline, GoodFitWinsOverSmallProgress) {
 // A loss that falls at every epoch but too little has small steps, not a plateau.
 TEST(StallCause, StrictlyFallingButTooLittleIsLrTooLow) {
   const double chance = std::log(3.0);
-  TrainSummary s = history({chance, 0.999 * chance, 0.998 * chance, 0.9975 * chance, 0.997 * chance});
+  TrainSummary s =
+      history({chance, 0.999 * chance, 0.998 * chance, 0.9975 * chance, 0.997 * chance});
   const Verdict v = judge_run(s, facts());
   EXPECT_EQ(v.verdict, "stalled");
   EXPECT_EQ(v.cause, "lr_too_low");
@@ -509,8 +518,12 @@ TEST(VerdictBaseline, AccuracyMustLeaveChanceLevel) {
   const double chance_accuracy = 1.0 / 3.0;  // facts() has 3 classes
   auto accuracy_at = [&](double share) { return chance_accuracy + share * (1 - chance_accuracy); };
   const std::vector<double> losses{1.0, 0.5, 0.45, 0.44};
-  EXPECT_EQ(judge_run(history(losses, accuracy_at(0.9 * thresholds::kLearnedShare)), facts()).verdict, "stalled");
-  EXPECT_EQ(judge_run(history(losses, accuracy_at(1.1 * thresholds::kLearnedShare)), facts()).verdict, "converged");
+  EXPECT_EQ(
+      judge_run(history(losses, accuracy_at(0.9 * thresholds::kLearnedShare)), facts()).verdict,
+      "stalled");
+  EXPECT_EQ(
+      judge_run(history(losses, accuracy_at(1.1 * thresholds::kLearnedShare)), facts()).verdict,
+      "converged");
 }
 
 }  // namespace

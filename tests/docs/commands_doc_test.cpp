@@ -28,8 +28,10 @@ TEST(CommandsDoc, ListsEveryOptionOfEveryCommand) {
     const std::string help = help_of(command);
     EXPECT_NE(doc.find("## mlpscope " + std::string(command)), std::string::npos) << command;
     const std::regex option("--[a-z][a-z0-9-]*");
-    for (auto it = std::sregex_iterator(help.begin(), help.end(), option); it != std::sregex_iterator(); ++it)
-      EXPECT_NE(doc.find(it->str()), std::string::npos) << command << " " << it->str() << " is not in docs/commands.md";
+    for (auto it = std::sregex_iterator(help.begin(), help.end(), option);
+         it != std::sregex_iterator(); ++it)
+      EXPECT_NE(doc.find(it->str()), std::string::npos)
+          << command << " " << it->str() << " is not in docs/commands.md";
   }
 }
 

@@ -50,8 +50,8 @@ TEST(ConfigFile, MalformedTomlNamesTheFileAndLine) {
 }
 
 TEST(ConfigFile, ATableOrADateIsNotAnOptionValue) {
-  for (const std::string text : {"[train]\nlr = 0.1\n", "when = 1979-05-27\n",
-                                 "inline = {a = 1}\n", "list = [1, {a = 2}]\n"}) {
+  for (const std::string text : {"[train]\nlr = 0.1\n", "when = 1979-05-27\n", "inline = {a = 1}\n",
+                                 "list = [1, {a = 2}]\n"}) {
     const std::string message = error_of(text);
     EXPECT_NE(message.find("line 1, key '"), std::string::npos) << text << " → " << message;
     EXPECT_NE(message.find("expected a string, number, boolean or array"), std::string::npos)

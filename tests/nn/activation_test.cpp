@@ -11,7 +11,8 @@
 namespace mlpscope {
 namespace {
 
-const char* kAll[] = {"relu", "leaky_relu:0.1", "elu", "gelu", "sigmoid", "tanh", "softplus", "identity"};
+const char* kAll[] = {"relu",    "leaky_relu:0.1", "elu",      "gelu",
+                      "sigmoid", "tanh",           "softplus", "identity"};
 
 double apply(const Activation& a, double z) {
   Matrix<double> Z(1, 1), A;

@@ -1,4 +1,4 @@
-// The fast passes (Network::forward, backward, backward_sgd, backward_sgd_then_forward;
+// The fast passes (Network::forward, backward; FusedSgd::step and step_then_forward,
 // nn/dense.h's kernels) against
 // the reference passes written as the maths reads (reference_forward, reference_backward
 // and an SGD step over the reference gradient), in float64 and float32, for every
@@ -19,6 +19,8 @@
 #include "core/spin_worker.h"
 #include "nn/dense.h"
 #include "nn/network.h"
+#include "train/fused_sgd.h"
+#include "train/sgd_kernels.h"
 
 namespace mlpscope {
 namespace {
@@ -51,7 +53,8 @@ struct Case {
 template <class T>
 Matrix<T> inputs(Index rows, Index cols, Rng& rng) {
   Matrix<T> X(rows, cols);
-  for (Index i = 0; i < X.size(); ++i) X(i) = rng.below(3) == 0 ? T(0) : static_cast<T>(rng.normal());
+  for (Index i = 0; i < X.size(); ++i)
+    X(i) = rng.below(3) == 0 ? T(0) : static_cast<T>(rng.normal());
   return X;
 }
 
@@ -60,12 +63,14 @@ void compare(const Case& c, std::uint64_t seed) {
   SCOPED_TRACE(::testing::Message() << (std::is_same_v<T, double> ? "f64 " : "f32 ") << c.activation
                                     << " " << to_string(c.output) << "/" << to_string(c.loss)
                                     << " batch " << c.batch << " seed " << seed);
-  Network<T> net(Architecture{c.sizes, Activation::parse(c.activation), Head::make(c.output, c.loss)});
+  Network<T> net(
+      Architecture{c.sizes, Activation::parse(c.activation), Head::make(c.output, c.loss)});
   Rng rng(seed);
   net.initialize(Init::parse("xavier_normal"), BiasInit::parse("normal:0,0.1"), 1.0, rng);
   const Matrix<T> X = inputs<T>(c.sizes.front(), c.batch, rng);
   std::vector<std::int32_t> labels(static_cast<std::size_t>(c.batch));
-  for (auto& y : labels) y = static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(c.sizes.back())));
+  for (auto& y : labels)
+    y = static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(c.sizes.back())));
 
   Workspace<T> reference, fast;
   net.reference_forward(X, reference);
@@ -77,40 +82,45 @@ void compare(const Case& c, std::uint64_t seed) {
   for (auto& dA : fast.dA) dA.setConstant(std::numeric_limits<T>::quiet_NaN());
   net.forward(X, fast);
   for (std::size_t l = 0; l < reference.Z.size(); ++l)
-    EXPECT_LT(relative_difference<T>(fast.Z[l], reference.Z[l]), tolerance<T>()) << "Z of layer " << l + 1;
+    EXPECT_LT(relative_difference<T>(fast.Z[l], reference.Z[l]), tolerance<T>())
+        << "Z of layer " << l + 1;
   for (std::size_t l = 0; l < reference.A.size(); ++l)
-    EXPECT_LT(relative_difference<T>(fast.A[l], reference.A[l]), tolerance<T>()) << "A of layer " << l + 1;
+    EXPECT_LT(relative_difference<T>(fast.A[l], reference.A[l]), tolerance<T>())
+        << "A of layer " << l + 1;
   EXPECT_LT(relative_difference<T>(fast.P, reference.P), tolerance<T>()) << "outputs";
 
-  net.reference_backward(X, labels.data(), reference);
-  const Vector<T> reference_grads = net.grads();
-  net.grads().setConstant(std::numeric_limits<T>::quiet_NaN());
-  net.backward(X, labels.data(), fast);
-  EXPECT_LT(relative_difference<T>(net.grads(), reference_grads), tolerance<T>()) << "gradients";
+  Vector<T> reference_grads;
+  net.reference_backward(X, labels.data(), reference, reference_grads);
+  // Stale NaN in the gradient: backward must overwrite every entry.
+  Vector<T> grads = Vector<T>::Constant(net.params().size(), std::numeric_limits<T>::quiet_NaN());
+  net.backward(X, labels.data(), fast, grads);
+  EXPECT_LT(relative_difference<T>(grads, reference_grads), tolerance<T>()) << "gradients";
 
   // One fused SGD step against θ − lr·g of the reference gradient. lr = 0.5 makes the
   // update a sizeable part of θ, so that a missing or doubled update cannot hide.
   const T lr = T(0.5);
   const Vector<T> before = net.params();
   const Vector<T> expected = before - lr * reference_grads;
-  const Vector<T> grads_before = net.grads();
   net.forward(X, fast);
-  net.backward_sgd(X, labels.data(), fast, lr);
+  FusedSgd<T>().step(net, X, labels.data(), fast, lr);
   // Each updated θ is rounded once more (to ε|θ|) on either path, so the bound adds 4ε‖θ‖
   // to the relative tolerance on the update itself.
   const double update = (expected - before).template cast<double>().norm();
-  const double rounding = 4.0 * std::numeric_limits<T>::epsilon() * before.template cast<double>().norm();
-  EXPECT_LT((net.params() - expected).template cast<double>().norm(), tolerance<T>() * update + rounding)
+  const double rounding =
+      4.0 * std::numeric_limits<T>::epsilon() * before.template cast<double>().norm();
+  EXPECT_LT((net.params() - expected).template cast<double>().norm(),
+            tolerance<T>() * update + rounding)
       << "SGD update";
-  EXPECT_EQ(net.grads(), grads_before) << "backward_sgd must leave grads() alone";
 }
 
 TEST(FastPath, MatchesTheReferenceForEveryActivationHeadAndBatchSize) {
-  const char* activations[] = {"relu", "leaky_relu:0.1", "elu", "gelu", "sigmoid", "tanh", "softplus", "identity"};
-  const std::pair<OutputKind, LossKind> heads[] = {
-      {OutputKind::softmax, LossKind::mse}, {OutputKind::softmax, LossKind::cross_entropy},
-      {OutputKind::sigmoid, LossKind::bce}, {OutputKind::sigmoid, LossKind::mse},
-      {OutputKind::identity, LossKind::mse}};
+  const char* activations[] = {"relu",    "leaky_relu:0.1", "elu",      "gelu",
+                               "sigmoid", "tanh",           "softplus", "identity"};
+  const std::pair<OutputKind, LossKind> heads[] = {{OutputKind::softmax, LossKind::mse},
+                                                   {OutputKind::softmax, LossKind::cross_entropy},
+                                                   {OutputKind::sigmoid, LossKind::bce},
+                                                   {OutputKind::sigmoid, LossKind::mse},
+                                                   {OutputKind::identity, LossKind::mse}};
   std::uint64_t seed = 1;
   for (Index batch : {1, 2, 7})
     for (const char* act : activations)
@@ -141,15 +151,16 @@ TEST(FastPath, MatchesTheReferenceOnBlockedShapes) {
   }
 }
 
-// Online SGD's look-ahead: backward_sgd_then_forward against backward_sgd followed by
+// Online SGD's look-ahead: FusedSgd::step_then_forward against FusedSgd::step followed by
 // forward on the next sample, over a chain of samples. Both compute the same sums in the
 // same order, so parameters and every activation must agree to the bit.
 template <class T>
 void expect_step_then_forward_exact(const Case& c, std::uint64_t seed) {
-  SCOPED_TRACE(::testing::Message() << (std::is_same_v<T, double> ? "f64 " : "f32 ") << c.activation
-                                    << " " << to_string(c.output) << "/" << to_string(c.loss)
-                                    << " seed " << seed);
-  Network<T> separate(Architecture{c.sizes, Activation::parse(c.activation), Head::make(c.output, c.loss)});
+  SCOPED_TRACE(::testing::Message()
+               << (std::is_same_v<T, double> ? "f64 " : "f32 ") << c.activation << " "
+               << to_string(c.output) << "/" << to_string(c.loss) << " seed " << seed);
+  Network<T> separate(
+      Architecture{c.sizes, Activation::parse(c.activation), Head::make(c.output, c.loss)});
   Rng rng(seed);
   separate.initialize(Init::parse("he_uniform"), BiasInit::parse("normal:0,0.1"), 1.0, rng);
   Network<T> fused = separate;
@@ -157,23 +168,28 @@ void expect_step_then_forward_exact(const Case& c, std::uint64_t seed) {
   const int samples = 12;
   const Matrix<T> data = inputs<T>(c.sizes.front(), samples, rng);
   std::vector<std::int32_t> labels(samples);
-  for (auto& y : labels) y = static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(c.sizes.back())));
+  for (auto& y : labels)
+    y = static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(c.sizes.back())));
   const T lr = T(0.3);  // large enough that every step moves every touched weight
   Workspace<T> ws_separate, ws_fused;
+  FusedSgd<T> sgd;
   Matrix<T> x = data.col(0), x_next;
   separate.forward(x, ws_separate);
   fused.forward(x, ws_fused);
   for (int s = 0; s + 1 < samples; ++s) {
     x_next = data.col(s + 1);
-    separate.backward_sgd(x, &labels[static_cast<std::size_t>(s)], ws_separate, lr);
+    sgd.step(separate, x, &labels[static_cast<std::size_t>(s)], ws_separate, lr);
     separate.forward(x_next, ws_separate);
-    fused.backward_sgd_then_forward(x, &labels[static_cast<std::size_t>(s)], ws_fused, lr, x_next);
+    sgd.step_then_forward(fused, x, &labels[static_cast<std::size_t>(s)], ws_fused, lr, x_next,
+                          nullptr);
     ASSERT_TRUE(fused.params() == separate.params()) << "parameters after step " << s + 1;
     ASSERT_TRUE(ws_fused.P == ws_separate.P) << "outputs for sample " << s + 2;
     for (std::size_t l = 0; l < ws_separate.Z.size(); ++l)
-      ASSERT_TRUE(ws_fused.Z[l] == ws_separate.Z[l]) << "Z of layer " << l + 1 << " for sample " << s + 2;
+      ASSERT_TRUE(ws_fused.Z[l] == ws_separate.Z[l])
+          << "Z of layer " << l + 1 << " for sample " << s + 2;
     for (std::size_t l = 0; l < ws_separate.A.size(); ++l)
-      ASSERT_TRUE(ws_fused.A[l] == ws_separate.A[l]) << "A of layer " << l + 1 << " for sample " << s + 2;
+      ASSERT_TRUE(ws_fused.A[l] == ws_separate.A[l])
+          << "A of layer " << l + 1 << " for sample " << s + 2;
     x = x_next;
   }
   EXPECT_FALSE(fused.params() == initial) << "the steps moved nothing";
@@ -201,14 +217,16 @@ template <class T>
 void expect_split_close_and_repeatable(const Case& c, std::uint64_t seed) {
   SCOPED_TRACE(::testing::Message() << (std::is_same_v<T, double> ? "f64 " : "f32 ") << c.activation
                                     << " seed " << seed);
-  Network<T> one(Architecture{c.sizes, Activation::parse(c.activation), Head::make(c.output, c.loss)});
+  Network<T> one(
+      Architecture{c.sizes, Activation::parse(c.activation), Head::make(c.output, c.loss)});
   Rng rng(seed);
   one.initialize(Init::parse("he_uniform"), BiasInit::parse("normal:0,0.1"), 1.0, rng);
   Network<T> split = one, split_again = one;
   const int samples = 12;
   const Matrix<T> data = inputs<T>(c.sizes.front(), samples, rng);
   std::vector<std::int32_t> labels(samples);
-  for (auto& y : labels) y = static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(c.sizes.back())));
+  for (auto& y : labels)
+    y = static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(c.sizes.back())));
   const T lr = T(0.3);
   Workspace<T> ws_one, ws_split, ws_again;
   Matrix<T> x = data.col(0), x_next;
@@ -216,12 +234,13 @@ void expect_split_close_and_repeatable(const Case& c, std::uint64_t seed) {
   split.forward(x, ws_split);
   split_again.forward(x, ws_again);
   SpinWorker helper;
+  FusedSgd<T> sgd;
   for (int s = 0; s + 1 < samples; ++s) {
     x_next = data.col(s + 1);
     const std::int32_t* y = &labels[static_cast<std::size_t>(s)];
-    one.backward_sgd_then_forward(x, y, ws_one, lr, x_next);
-    split.backward_sgd_then_forward(x, y, ws_split, lr, x_next, &helper);
-    split_again.backward_sgd_then_forward(x, y, ws_again, lr, x_next, &helper);
+    sgd.step_then_forward(one, x, y, ws_one, lr, x_next, nullptr);
+    sgd.step_then_forward(split, x, y, ws_split, lr, x_next, &helper);
+    sgd.step_then_forward(split_again, x, y, ws_again, lr, x_next, &helper);
     x = x_next;
   }
   EXPECT_LT(relative_difference<T>(split.params(), one.params()), tolerance<T>()) << "parameters";
@@ -257,9 +276,12 @@ TEST(FastPath, ColumnRangesOfTheStepThenForwardWalkAddUpToTheWhole) {
   MatrixMap<double> Ww(W_whole.data(), 6, 9), Wp(W_parts.data(), 6, 9);
   VectorMap<double> bw(b_whole.data(), 6);
   Vector<double> z_whole(6), z_low = Vector<double>::Zero(6), z_high = Vector<double>::Zero(6);
-  dense_sgd_step_then_forward<double>(Ww, bw, x.data(), delta.data(), 0.5, x_next.data(), z_whole.data());
-  dense_sgd_step_then_forward_columns<double>(Wp, x.data(), delta.data(), 0.5, x_next.data(), 0, 4, z_low.data());
-  dense_sgd_step_then_forward_columns<double>(Wp, x.data(), delta.data(), 0.5, x_next.data(), 4, 5, z_high.data());
+  dense_sgd_step_then_forward<double>(Ww, bw, x.data(), delta.data(), 0.5, x_next.data(),
+                                      z_whole.data());
+  dense_sgd_step_then_forward_columns<double>(Wp, x.data(), delta.data(), 0.5, x_next.data(), 0, 4,
+                                              z_low.data());
+  dense_sgd_step_then_forward_columns<double>(Wp, x.data(), delta.data(), 0.5, x_next.data(), 4, 5,
+                                              z_high.data());
   EXPECT_TRUE(W_parts == W_whole);
   const Vector<double> z_parts = b_whole + z_low + z_high;
   EXPECT_LT((z_parts - z_whole).norm(), 1e-12 * z_whole.norm());

@@ -56,13 +56,15 @@ TEST(Init, OrthogonalRowsOrColumnsAreOrthonormal) {
     Matrix<double> W(rows, cols);
     Rng rng(5);
     Init::parse("orthogonal:2").fill<double>(MatrixMap<double>(W.data(), rows, cols), rng);
-    const Matrix<double> gram = rows >= cols ? Matrix<double>(W.transpose() * W) : Matrix<double>(W * W.transpose());
+    const Matrix<double> gram =
+        rows >= cols ? Matrix<double>(W.transpose() * W) : Matrix<double>(W * W.transpose());
     EXPECT_TRUE(gram.isApprox(4.0 * Matrix<double>::Identity(gram.rows(), gram.cols()), 1e-12));
   }
 }
 
 TEST(Init, SameSeedSameNetworkOtherSeedOtherNetwork) {
-  const Architecture arch{{10, 7, 3}, Activation::parse("relu"), Head::make(OutputKind::softmax, LossKind::mse)};
+  const Architecture arch{
+      {10, 7, 3}, Activation::parse("relu"), Head::make(OutputKind::softmax, LossKind::mse)};
   auto draw = [&](std::uint64_t seed) {
     Network<double> net(arch);
     Rng rng(seed);
@@ -74,7 +76,8 @@ TEST(Init, SameSeedSameNetworkOtherSeedOtherNetwork) {
 }
 
 TEST(Init, ScaleMultipliesWeightsNotBiases) {
-  const Architecture arch{{3, 4, 2}, Activation::parse("relu"), Head::make(OutputKind::softmax, LossKind::mse)};
+  const Architecture arch{
+      {3, 4, 2}, Activation::parse("relu"), Head::make(OutputKind::softmax, LossKind::mse)};
   Network<double> a(arch), b(arch);
   Rng r1(8), r2(8);
   a.initialize(Init::parse("he_normal"), BiasInit::parse("const:0.1"), 1.0, r1);
@@ -84,8 +87,8 @@ TEST(Init, ScaleMultipliesWeightsNotBiases) {
 }
 
 TEST(Init, ParseErrorsNameTheOption) {
-  for (const char* bad : {"uniform:1", "uniform:1,-1", "uniform:a,b", "normal:0,-1", "he", "const:",
-                          "he_normal:2", "orthogonal:x"}) {
+  for (const char* bad : {"uniform:1", "uniform:1,-1", "uniform:a,b", "normal:0,-1", "he",
+                          "const:", "he_normal:2", "orthogonal:x"}) {
     SCOPED_TRACE(bad);
     try {
       Init::parse(bad);

@@ -17,8 +17,8 @@ struct Pair {
 };
 
 const Pair kPairs[] = {
-    {OutputKind::softmax, LossKind::mse},      {OutputKind::sigmoid, LossKind::mse},
-    {OutputKind::identity, LossKind::mse},     {OutputKind::softmax, LossKind::cross_entropy},
+    {OutputKind::softmax, LossKind::mse},  {OutputKind::sigmoid, LossKind::mse},
+    {OutputKind::identity, LossKind::mse}, {OutputKind::softmax, LossKind::cross_entropy},
     {OutputKind::sigmoid, LossKind::bce},
 };
 

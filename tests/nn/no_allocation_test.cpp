@@ -17,6 +17,7 @@
 #include "core/threads.h"
 #include "data/dataset.h"
 #include "nn/network.h"
+#include "train/fused_sgd.h"
 #include "train/optimizer.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -77,21 +78,23 @@ Dataset byte_images(Index n, Index dim, Index classes) {
   // About half the pixels 0, as in Fashion-MNIST: the batch-1 kernels' skipping path too.
   for (auto& b : d.bytes) b = rng.below(2) == 0 ? 0 : static_cast<std::uint8_t>(rng.below(256));
   d.labels.resize(static_cast<std::size_t>(n));
-  for (auto& l : d.labels) l = static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(classes)));
+  for (auto& l : d.labels)
+    l = static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(classes)));
   return d;
 }
 
 // Allocations made by `steps` training steps after a first, warming one.
 template <class T>
-long long allocations_per_steps(Index batch, const char* optimizer, const char* activation, int steps) {
+long long allocations_per_steps(Index batch, const char* optimizer, const char* activation,
+                                int steps) {
   set_threads(1);
   const Dataset data = byte_images(64, 30, 5);
-  Network<T> net(Architecture{{30, 16, 12, 5}, Activation::parse(activation),
+  Network<T> net(Architecture{{30, 16, 12, 5},
+                              Activation::parse(activation),
                               Head::make(OutputKind::softmax, LossKind::cross_entropy)});
   Rng rng(3);
   net.initialize(Init::parse("he_normal"), BiasInit{}, 1.0, rng);
-  const OptimizerSpec spec = OptimizerSpec::parse(optimizer);
-  Optimizer<T> opt(spec, net.params().size());
+  const auto update = make_update<T>(OptimizerSpec::parse(optimizer), net.params().size());
   std::vector<std::int32_t> order(static_cast<std::size_t>(data.size()));
   std::iota(order.begin(), order.end(), 0);
   std::vector<std::int32_t> labels(static_cast<std::size_t>(batch));
@@ -101,12 +104,7 @@ long long allocations_per_steps(Index batch, const char* optimizer, const char* 
     data.gather(order.data() + (s * batch) % (data.size() - batch + 1), batch, X, labels.data());
     net.forward(X, ws);
     if (net.loss_sum(ws, labels.data()) < 0) ADD_FAILURE() << "negative loss";
-    if (spec.kind == OptimizerKind::sgd) {
-      net.backward_sgd(X, labels.data(), ws, T(0.01));
-    } else {
-      net.backward(X, labels.data(), ws);
-      opt.step(net.params(), net.grads(), 0.01);
-    }
+    update->step(net, X, labels.data(), ws, 0.01);
   };
   step(0);
   const long long before = allocations.load();
@@ -120,7 +118,8 @@ template <class T>
 long long allocations_per_look_ahead_steps(int steps, SpinWorker* helper = nullptr) {
   set_threads(1);
   const Dataset data = byte_images(64, 30, 5);
-  Network<T> net(Architecture{{30, 16, 12, 5}, Activation::parse("relu"),
+  Network<T> net(Architecture{{30, 16, 12, 5},
+                              Activation::parse("relu"),
                               Head::make(OutputKind::softmax, LossKind::cross_entropy)});
   Rng rng(3);
   net.initialize(Init::parse("he_normal"), BiasInit{}, 1.0, rng);
@@ -129,12 +128,13 @@ long long allocations_per_look_ahead_steps(int steps, SpinWorker* helper = nullp
   std::vector<std::int32_t> labels(1), labels_next(1);
   Workspace<T> ws;
   Matrix<T> X, X_next;
+  FusedSgd<T> sgd;
   data.gather(order.data(), 1, X, labels.data());
   net.forward(X, ws);
   auto step = [&](int s) {
     if (net.loss_sum(ws, labels.data()) < 0) ADD_FAILURE() << "negative loss";
     data.gather(order.data() + s + 1, 1, X_next, labels_next.data());
-    net.backward_sgd_then_forward(X, labels.data(), ws, T(0.01), X_next, helper);
+    sgd.step_then_forward(net, X, labels.data(), ws, 0.01, X_next, helper);
     std::swap(X, X_next);
     std::swap(labels, labels_next);
   };
@@ -173,8 +173,10 @@ TEST(NoAllocation, OnlineLookAheadStepsAllocateNothing) {
   EXPECT_EQ(allocations_per_look_ahead_steps<float>(5), 0) << "f32";
   EXPECT_EQ(allocations_per_look_ahead_steps<double>(5), 0) << "f64";
   SpinWorker helper;  // started outside the count: a thread's creation allocates
-  EXPECT_EQ(allocations_per_look_ahead_steps<float>(5, &helper), 0) << "f32, split between two threads";
-  EXPECT_EQ(allocations_per_look_ahead_steps<double>(5, &helper), 0) << "f64, split between two threads";
+  EXPECT_EQ(allocations_per_look_ahead_steps<float>(5, &helper), 0)
+      << "f32, split between two threads";
+  EXPECT_EQ(allocations_per_look_ahead_steps<double>(5, &helper), 0)
+      << "f64, split between two threads";
 }
 
 }  // namespace

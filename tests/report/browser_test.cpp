@@ -20,7 +20,8 @@ using mlpscope::testing::run_command;
 
 fs::path work_dir() {
   static const fs::path dir = [] {
-    const fs::path d = fs::temp_directory_path() / ("mlpscope_browser_test_" + std::to_string(::getpid()));
+    const fs::path d =
+        fs::temp_directory_path() / ("mlpscope_browser_test_" + std::to_string(::getpid()));
     fs::remove_all(d);
     fs::create_directories(d);
     return d;
@@ -41,21 +42,25 @@ std::pair<int, int> png_size(const fs::path& path) {
   in.read(reinterpret_cast<char*>(h), sizeof h);
   static const unsigned char magic[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   if (!in || !std::equal(magic, magic + 8, h)) return {0, 0};
-  auto be = [&](int at) { return (h[at] << 24) | (h[at + 1] << 16) | (h[at + 2] << 8) | h[at + 3]; };
+  auto be = [&](int at) {
+    return (h[at] << 24) | (h[at + 1] << 16) | (h[at + 2] << 8) | h[at + 3];
+  };
   return {be(16), be(20)};
 }
 
 class Browser : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!mlpscope::find_chromium()) GTEST_SKIP() << "chromium is not installed (scripts/setup.sh installs it)";
+    if (!mlpscope::find_chromium())
+      GTEST_SKIP() << "chromium is not installed (scripts/setup.sh installs it)";
   }
 
   // Opens the page, checks it drew without errors, saves a screenshot, returns the counts.
   std::map<std::string, int> open(const fs::path& page, const std::string& name) {
     const mlpscope::HeadlessBrowser browser("test", 120);
     const std::string dom = browser.dump_dom(page.string());
-    EXPECT_NE(dom.find("data-report-status=\"ok\""), std::string::npos) << name << ": " << dom.substr(0, 400);
+    EXPECT_NE(dom.find("data-report-status=\"ok\""), std::string::npos)
+        << name << ": " << dom.substr(0, 400);
     // The attribute, not its name: the inlined report.js names it in its own source.
     EXPECT_EQ(dom.find("data-report-errors=\""), std::string::npos) << name;
     const auto state = mlpscope::page_state_from_dom(dom);
@@ -71,14 +76,14 @@ class Browser : public ::testing::Test {
 
 TEST_F(Browser, RunReportDrawsEveryFigure) {
   const fs::path page = work_dir() / "run.html";
-  const auto r = run_command({MLPSCOPE_BINARY, "train", "--data", "moons:n=200", "--hidden", "8,8", "--epochs", "6",
-                              "--optimizer", "adam", "--lr", "0.02", "--sharpness-every", "2", "--report",
-                              page.string()});
+  const auto r = run_command({MLPSCOPE_BINARY, "train", "--data", "moons:n=200", "--hidden", "8,8",
+                              "--epochs", "6", "--optimizer", "adam", "--lr", "0.02",
+                              "--sharpness-every", "2", "--report", page.string()});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("report   " + page.string()), std::string::npos);
   const auto figures = open(page, "run-report");
-  for (const char* name : {"loss", "accuracy", "preact-std", "dead", "grad-norm", "weight-norm", "update-ratio",
-                           "sharpness", "decision-boundary"})
+  for (const char* name : {"loss", "accuracy", "preact-std", "dead", "grad-norm", "weight-norm",
+                           "update-ratio", "sharpness", "decision-boundary"})
     EXPECT_TRUE(figures.contains(name)) << name;
   EXPECT_FALSE(figures.contains("saturated"));  // relu: no saturated fraction to draw
   for (const auto& [name, count] : figures) EXPECT_GT(count, 10) << name;
@@ -88,9 +93,9 @@ TEST_F(Browser, RunReportDrawsEveryFigure) {
 
 TEST_F(Browser, SweepReportDrawsTheMapAndCurves) {
   const fs::path dir = work_dir() / "sweep";
-  const auto r = run_command({MLPSCOPE_BINARY, "sweep", "--data", "xor:n=100", "--hidden", "8", "--epochs", "4",
-                              "--vary", "lr=0.01,0.1,3", "--vary", "activation=relu,tanh", "--jobs", "2", "--out",
-                              dir.string()});
+  const auto r = run_command({MLPSCOPE_BINARY, "sweep", "--data", "xor:n=100", "--hidden", "8",
+                              "--epochs", "4", "--vary", "lr=0.01,0.1,3", "--vary",
+                              "activation=relu,tanh", "--jobs", "2", "--out", dir.string()});
   ASSERT_EQ(r.status, 0) << r.err;
   const auto figures = open(dir / "report.html", "sweep-report");
   ASSERT_TRUE(figures.contains("map"));
@@ -101,8 +106,8 @@ TEST_F(Browser, SweepReportDrawsTheMapAndCurves) {
 
 TEST_F(Browser, ToyReportDrawsTheCobweb) {
   const fs::path page = work_dir() / "toy.html";
-  const auto r = run_command({MLPSCOPE_BINARY, "toy", "--f", "x^4", "--lr", "0.01", "--x0", "8", "--report",
-                              page.string()});
+  const auto r = run_command({MLPSCOPE_BINARY, "toy", "--f", "x^4", "--lr", "0.01", "--x0", "8",
+                              "--report", page.string()});
   ASSERT_EQ(r.status, 0) << r.err;
   const auto figures = open(page, "toy-report");
   ASSERT_TRUE(figures.contains("cobweb"));
@@ -112,13 +117,14 @@ TEST_F(Browser, ToyReportDrawsTheCobweb) {
 
 TEST_F(Browser, PngFiguresFromARunLog) {
   const fs::path log = work_dir() / "png-run.jsonl", model = work_dir() / "png-run.model";
-  const auto train = run_command({MLPSCOPE_BINARY, "train", "--data", "circles:n=200", "--hidden", "6", "--epochs",
-                                  "3", "--quiet", "--probe-samples", "0", "--log", log.string(), "--save",
-                                  model.string()});
+  const auto train = run_command({MLPSCOPE_BINARY, "train", "--data", "circles:n=200", "--hidden",
+                                  "6", "--epochs", "3", "--quiet", "--probe-samples", "0", "--log",
+                                  log.string(), "--save", model.string()});
   ASSERT_EQ(train.status, 0) << train.err;
   const fs::path pngs = work_dir() / "figures";
-  const auto r = run_command({MLPSCOPE_BINARY, "report", log.string(), "--model", model.string(), "-o",
-                              (work_dir() / "png-run.html").string(), "--png", pngs.string()});
+  const auto r =
+      run_command({MLPSCOPE_BINARY, "report", log.string(), "--model", model.string(), "-o",
+                   (work_dir() / "png-run.html").string(), "--png", pngs.string()});
   ASSERT_EQ(r.status, 0) << r.err;
   // Probes off: the curves and the boundary only.
   for (const char* name : {"loss", "accuracy", "decision-boundary"}) {
@@ -131,13 +137,15 @@ TEST_F(Browser, PngFiguresFromARunLog) {
     EXPECT_NE(r.out.find("figure   " + png.string()), std::string::npos) << r.out;
   }
   EXPECT_FALSE(fs::exists(pngs / "grad-norm.png"));
-  for (const auto& entry : fs::directory_iterator(pngs)) EXPECT_EQ(entry.path().extension(), ".png");
+  for (const auto& entry : fs::directory_iterator(pngs))
+    EXPECT_EQ(entry.path().extension(), ".png");
 }
 
 TEST_F(Browser, PngFiguresFromTheToy) {
   const fs::path pngs = work_dir() / "toy-figures";
-  const auto r = run_command({MLPSCOPE_BINARY, "toy", "--f", "x^4", "--lr", "0.01", "--x0", "8", "--report",
-                              (work_dir() / "toy-png.html").string(), "--png", pngs.string()});
+  const auto r =
+      run_command({MLPSCOPE_BINARY, "toy", "--f", "x^4", "--lr", "0.01", "--x0", "8", "--report",
+                   (work_dir() / "toy-png.html").string(), "--png", pngs.string()});
   ASSERT_EQ(r.status, 0) << r.err;
   for (const char* name : {"cobweb", "iterates"}) {
     const fs::path png = pngs / (std::string(name) + ".png");
@@ -152,10 +160,13 @@ TEST(ReportCommand, PngWithoutABrowserIsOneClearError) {
   fs::create_directories(dir);
   const fs::path log = dir / "run.jsonl";
   std::ofstream(log) << "{\"epoch\": 0, \"loss\": 0.7, \"accuracy\": 0.5}\n";
-  const auto r = run_command({"/usr/bin/env", "MLPSCOPE_CHROMIUM=/nonexistent/chromium", MLPSCOPE_BINARY, "report",
-                              log.string(), "-o", (dir / "r.html").string(), "--png", (dir / "png").string()});
+  const auto r = run_command({"/usr/bin/env", "MLPSCOPE_CHROMIUM=/nonexistent/chromium",
+                              MLPSCOPE_BINARY, "report", log.string(), "-o",
+                              (dir / "r.html").string(), "--png", (dir / "png").string()});
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.err.find("option --png: needs headless Chromium, which is not installed"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("option --png: needs headless Chromium, which is not installed"),
+            std::string::npos)
+      << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
   EXPECT_FALSE(fs::exists(dir / "r.html"));
   EXPECT_FALSE(fs::exists(dir / "png"));

@@ -15,7 +15,9 @@ using namespace mlpscope;
 // where x1' = (x1 − mean)·inv_std is the standardized first feature.
 Model linear_model(double a, FeatureTransform transform = {}) {
   Model m;
-  m.arch = Architecture{{2, 2}, Activation::parse("identity"), Head::make(OutputKind::softmax, LossKind::cross_entropy)};
+  m.arch = Architecture{{2, 2},
+                        Activation::parse("identity"),
+                        Head::make(OutputKind::softmax, LossKind::cross_entropy)};
   // Flat layout: W (2, 2) column-major, then b (2).
   m.params = {-a, a, 0.0, 0.0, 0.0, 0.0};
   m.transform = std::move(transform);
@@ -62,13 +64,15 @@ TEST(DecisionGrid, ValuesAreTheProbabilityOfClassOne) {
 
 TEST(DecisionGrid, ManyClassesGiveThePredictedClass) {
   Model m;
-  m.arch = Architecture{{2, 3}, Activation::parse("identity"), Head::make(OutputKind::softmax, LossKind::cross_entropy)};
+  m.arch = Architecture{{2, 3},
+                        Activation::parse("identity"),
+                        Head::make(OutputKind::softmax, LossKind::cross_entropy)};
   // z0 = -x1, z1 = 0, z2 = x1: class 0 left of -0, class 2 right of 0.
   m.params = {-1, 0, 1, 0, 0, 0, 0, 0, 0};
   const DecisionGrid g = decision_grid(m, square_points(), 10);
   EXPECT_EQ(g.classes, 3);
-  EXPECT_EQ(g.values[0], 0.0);   // leftmost cell
-  EXPECT_EQ(g.values[9], 2.0);   // rightmost cell
+  EXPECT_EQ(g.values[0], 0.0);  // leftmost cell
+  EXPECT_EQ(g.values[9], 2.0);  // rightmost cell
 }
 
 TEST(DecisionGrid, NeedsTwoFeatures) {

@@ -23,18 +23,21 @@ TEST(ReportPage, InlinesEverything) {
   std::string markup;
   for (std::size_t at = 0;;) {
     const auto open = page.find("<script", at);
-    markup += page.substr(at, open == std::string::npos ? std::string::npos : page.find('>', open) + 1 - at);
+    markup += page.substr(
+        at, open == std::string::npos ? std::string::npos : page.find('>', open) + 1 - at);
     if (open == std::string::npos) break;
     at = page.find("</script>", open);
     ASSERT_NE(at, std::string::npos);
   }
   EXPECT_NE(markup.find("<script"), std::string::npos);
-  EXPECT_FALSE(std::regex_search(markup, std::regex(R"(<(script|link|img|iframe)[^>]*\s(src|href)=)")));
+  EXPECT_FALSE(
+      std::regex_search(markup, std::regex(R"(<(script|link|img|iframe)[^>]*\s(src|href)=)")));
   EXPECT_EQ(markup.find("<link"), std::string::npos);
 }
 
 TEST(ReportPage, DataCannotCloseItsScript) {
-  const std::string page = render_report_page({{"kind", "run"}, {"title", "x"}, {"note", "</script><script>alert(1)"}});
+  const std::string page =
+      render_report_page({{"kind", "run"}, {"title", "x"}, {"note", "</script><script>alert(1)"}});
   const auto data = page.find("<script id=\"report-data\"");
   ASSERT_NE(data, std::string::npos);
   const auto end = page.find("</script>", data);
@@ -44,7 +47,8 @@ TEST(ReportPage, DataCannotCloseItsScript) {
 }
 
 TEST(ReportPage, InvalidUtf8IsReplacedNotThrown) {
-  EXPECT_NO_THROW((void)render_report_page({{"kind", "run"}, {"title", std::string("bad \xff byte")}}));
+  EXPECT_NO_THROW(
+      (void)render_report_page({{"kind", "run"}, {"title", std::string("bad \xff byte")}}));
 }
 
 }  // namespace

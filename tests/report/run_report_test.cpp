@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 using mlpscope::testing::run_command;
 
 fs::path temp_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("mlpscope_" + name + "_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("mlpscope_" + name + "_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   return dir;
 }
@@ -28,8 +29,8 @@ const fs::path& spiral_log() {
   static const fs::path log = [] {
     const fs::path path = temp_dir("run_report") / "run.jsonl";
     const auto r = run_command({MLPSCOPE_BINARY, "train", "--data", "spiral:n=200", "--hidden", "8",
-                                "--epochs", "4", "--lr", "0.05", "--sharpness-every", "2", "--quiet",
-                                "--log", path.string()});
+                                "--epochs", "4", "--lr", "0.05", "--sharpness-every", "2",
+                                "--quiet", "--log", path.string()});
     EXPECT_EQ(r.status, 0) << r.err;
     return path;
   }();
@@ -54,7 +55,8 @@ TEST(RunReport, SeriesFollowTheLog) {
   for (std::size_t i = 0; i < 5; ++i) {
     EXPECT_EQ(d["x"][i], i);
     EXPECT_DOUBLE_EQ(d["series"]["loss"][i].get<double>(), records.epochs[i]["loss"].get<double>());
-    EXPECT_DOUBLE_EQ(d["series"]["accuracy"][i].get<double>(), records.epochs[i]["accuracy"].get<double>());
+    EXPECT_DOUBLE_EQ(d["series"]["accuracy"][i].get<double>(),
+                     records.epochs[i]["accuracy"].get<double>());
   }
   // Synthetic data has a test split: its curve is there too.
   EXPECT_TRUE(d["series"]["test_loss"][4].is_number());
@@ -64,7 +66,7 @@ TEST(RunReport, SeriesFollowTheLog) {
   EXPECT_EQ(d["layers"][1]["name"], "output");
   EXPECT_DOUBLE_EQ(d["layers"][0]["grad_norm"][3].get<double>(),
                    records.epochs[3]["layers"][0]["grad_norm"].get<double>());
-  EXPECT_TRUE(d["layers"][0]["update_ratio"][0].is_null());  // no step before epoch 0
+  EXPECT_TRUE(d["layers"][0]["update_ratio"][0].is_null());     // no step before epoch 0
   EXPECT_TRUE(d["layers"][0]["dead_fraction"][1].is_number());  // relu
   EXPECT_TRUE(d["layers"][1]["dead_fraction"][1].is_null());    // output layer
   // Sharpness at epochs 0, 2, 4 against 2/lr = 40.
@@ -77,13 +79,16 @@ TEST(RunReport, SeriesFollowTheLog) {
 
 TEST(RunReport, EveryStepsPutsStepsOnTheAxis) {
   const fs::path path = temp_dir("run_report_every") / "every.jsonl";
-  const auto r = run_command({MLPSCOPE_BINARY, "train", "--data", "xor:n=64", "--hidden", "4", "--epochs", "2",
-                              "--batch", "16", "--every", "2", "--quiet", "--log", path.string()});
+  const auto r =
+      run_command({MLPSCOPE_BINARY, "train", "--data", "xor:n=64", "--hidden", "4", "--epochs", "2",
+                   "--batch", "16", "--every", "2", "--quiet", "--log", path.string()});
   ASSERT_EQ(r.status, 0) << r.err;
-  const auto d = mlpscope::run_report_data(mlpscope::read_run_log(path.string()), std::nullopt, "x");
+  const auto d =
+      mlpscope::run_report_data(mlpscope::read_run_log(path.string()), std::nullopt, "x");
   EXPECT_EQ(d["x_label"], "step");
   // 4 steps per epoch: records at steps 0, 2, 4 (epoch end), 6, 8 (epoch end), in order.
-  for (std::size_t i = 1; i < d["x"].size(); ++i) EXPECT_GT(d["x"][i].get<double>(), d["x"][i - 1].get<double>());
+  for (std::size_t i = 1; i < d["x"].size(); ++i)
+    EXPECT_GT(d["x"][i].get<double>(), d["x"][i - 1].get<double>());
   EXPECT_EQ(d["x"].back(), 8);
 }
 
@@ -100,19 +105,24 @@ void expect_error(const std::string& text, const std::string& needle) {
 
 TEST(RunLogReader, NamesTheLineAtFault) {
   expect_error("", "no epoch records");
-  expect_error("{\"epoch\": 0, \"loss\": 1, \"accuracy\": 0.5}\nnot json\n", "line 2: not a JSON object");
-  expect_error("{\"epoch\": 0, \"loss\": \"high\", \"accuracy\": 0.5}\n", "line 1: \"loss\" is not a number");
+  expect_error("{\"epoch\": 0, \"loss\": 1, \"accuracy\": 0.5}\nnot json\n",
+               "line 2: not a JSON object");
+  expect_error("{\"epoch\": 0, \"loss\": \"high\", \"accuracy\": 0.5}\n",
+               "line 1: \"loss\" is not a number");
   expect_error("{\"epoch\": 0, \"accuracy\": 0.5}\n", "line 1: record has no \"loss\"");
   expect_error("{\"hello\": 1}\n", "line 1: neither an epoch record nor the summary");
-  expect_error("{\"epoch\": 0, \"loss\": 1, \"accuracy\": 0.5}\n{\"verdict\": \"slow\"}\n{\"epoch\": 1, \"loss\": 1, "
-               "\"accuracy\": 0.5}\n",
-               "line 3: a record after the summary line");
+  expect_error(
+      "{\"epoch\": 0, \"loss\": 1, \"accuracy\": 0.5}\n{\"verdict\": \"slow\"}\n{\"epoch\": 1, "
+      "\"loss\": 1, "
+      "\"accuracy\": 0.5}\n",
+      "line 3: a record after the summary line");
   EXPECT_THROW((void)mlpscope::read_run_log("/nonexistent/run.jsonl"), mlpscope::Error);
 }
 
 TEST(RunLogReader, ALogCutShortHasNoSummary) {
   const fs::path path = temp_dir("run_report_cut") / "cut.jsonl";
-  std::ofstream(path) << "{\"epoch\": 0, \"loss\": 0.7, \"accuracy\": 0.5}\n{\"epoch\": 1, \"loss\": 0.6, \"accuracy\": 0.6}\n";
+  std::ofstream(path) << "{\"epoch\": 0, \"loss\": 0.7, \"accuracy\": 0.5}\n{\"epoch\": 1, "
+                         "\"loss\": 0.6, \"accuracy\": 0.6}\n";
   const auto records = mlpscope::read_run_log(path.string());
   EXPECT_TRUE(records.summary.is_null());
   const auto d = mlpscope::run_report_data(records, std::nullopt, "cut");

@@ -17,11 +17,12 @@ using mlpscope::testing::run_command;
 // 2 learning rates × 2 inits, one seed, 5 epochs of a 2-8-2 relu network on 100 spiral points.
 const fs::path& sweep_dir() {
   static const fs::path dir = [] {
-    const fs::path d = fs::temp_directory_path() / ("mlpscope_sweep_report_" + std::to_string(::getpid()));
+    const fs::path d =
+        fs::temp_directory_path() / ("mlpscope_sweep_report_" + std::to_string(::getpid()));
     fs::remove_all(d);
-    const auto r = run_command({MLPSCOPE_BINARY, "sweep", "--data", "spiral:n=100", "--hidden", "8", "--epochs",
-                                "5", "--vary", "lr=0.01,2", "--vary", "init=uniform:-1,1;he_normal", "--jobs",
-                                "2", "--out", d.string()});
+    const auto r = run_command({MLPSCOPE_BINARY, "sweep", "--data", "spiral:n=100", "--hidden", "8",
+                                "--epochs", "5", "--vary", "lr=0.01,2", "--vary",
+                                "init=uniform:-1,1;he_normal", "--jobs", "2", "--out", d.string()});
     EXPECT_EQ(r.status, 0) << r.err;
     EXPECT_NE(r.out.find("report   " + (d / "report.html").string()), std::string::npos) << r.out;
     return d;
@@ -79,7 +80,8 @@ TEST(SweepReport, RepresentativeRunsAreLowestMedianHighest) {
 }
 
 TEST(SweepReport, ADirectoryWithoutResultsIsAnError) {
-  const fs::path empty = fs::temp_directory_path() / ("mlpscope_sweep_report_empty_" + std::to_string(::getpid()));
+  const fs::path empty =
+      fs::temp_directory_path() / ("mlpscope_sweep_report_empty_" + std::to_string(::getpid()));
   fs::create_directories(empty);
   EXPECT_THROW((void)mlpscope::sweep_report_data(empty.string()), mlpscope::Error);
 }

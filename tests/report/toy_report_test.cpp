@@ -36,7 +36,8 @@ TEST(ToyReport, IteratesAndVerdictsFollowTheUpdateRule) {
     ASSERT_FALSE(xs.empty());
     EXPECT_DOUBLE_EQ(xs[0], run["x0"].get<double>());
     for (std::size_t k = 0; k + 1 < xs.size(); ++k)
-      EXPECT_NEAR(xs[k + 1], xs[k] * (1 - 4 * lr * xs[k] * xs[k]), 1e-9 * std::max(1.0, std::abs(xs[k])));
+      EXPECT_NEAR(xs[k + 1], xs[k] * (1 - 4 * lr * xs[k] * xs[k]),
+                  1e-9 * std::max(1.0, std::abs(xs[k])));
     const double x0 = std::abs(run["x0"].get<double>());
     const std::string verdict = run["verdict"];
     if (x0 < 0.99 * b) {
@@ -55,9 +56,11 @@ TEST(ToyReport, IteratesAndVerdictsFollowTheUpdateRule) {
   const auto& beyond = d["runs"][3];
   EXPECT_LT(beyond["iterates"].size(), beyond["magnitudes"].size());
   // The map is g(x) = x − lr·4x³.
-  const auto mx = d["map"]["x"].get<std::vector<double>>(), my = d["map"]["y"].get<std::vector<double>>();
+  const auto mx = d["map"]["x"].get<std::vector<double>>(),
+             my = d["map"]["y"].get<std::vector<double>>();
   ASSERT_EQ(mx.size(), my.size());
-  for (std::size_t i = 0; i < mx.size(); i += 50) EXPECT_NEAR(my[i], mx[i] - lr * 4 * std::pow(mx[i], 3), 1e-9);
+  for (std::size_t i = 0; i < mx.size(); i += 50)
+    EXPECT_NEAR(my[i], mx[i] - lr * 4 * std::pow(mx[i], 3), 1e-9);
 }
 
 TEST(ToyReport, NoBoundaryForXSquared) {

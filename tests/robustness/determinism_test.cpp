@@ -84,16 +84,16 @@ void expect_same_train(const Args& args, const std::string& a, const std::string
 
 TEST_F(Determinism, TrainTwiceGivesTheSameLogAndModel) {
   // Synthetic data in float64, with records every 7 steps and λmax every epoch.
-  expect_same_train({"train", "--data", "spiral:n=300,noise=0.2", "--hidden", "16,16",
-                     "--optimizer", "adam", "--lr", "0.01", "--epochs", "4", "--every", "7",
-                     "--sharpness-every", "1", "--dtype", "f64"},
-                    path("spiral1"), path("spiral2"));
+  expect_same_train(
+      {"train", "--data", "spiral:n=300,noise=0.2", "--hidden", "16,16", "--optimizer", "adam",
+       "--lr", "0.01", "--epochs", "4", "--every", "7", "--sharpness-every", "1", "--dtype", "f64"},
+      path("spiral1"), path("spiral2"));
 }
 
 TEST_F(Determinism, TrainTwiceOnFashionMnistGivesTheSameLogAndModel) {
   // Real images (uint8, --standardize), float32, momentum, shuffled batches.
-  expect_same_train({"train", "--limit", "500", "--standardize", "--hidden", "32",
-                     "--optimizer", "momentum", "--batch", "16", "--epochs", "2"},
+  expect_same_train({"train", "--limit", "500", "--standardize", "--hidden", "32", "--optimizer",
+                     "momentum", "--batch", "16", "--epochs", "2"},
                     path("fmnist1"), path("fmnist2"));
 }
 
@@ -103,7 +103,8 @@ TEST_F(Determinism, SweepRowsDoNotDependOnTheRunOrJobs) {
                 "lr=0.01,0.3", "--vary", "activation=relu,tanh", "--seeds", "2", "--jobs", jobs,
                 "--out", out});
   };
-  for (const auto& [out, jobs] : {std::pair{"one", "1"}, std::pair{"again", "1"}, std::pair{"two", "2"}}) {
+  for (const auto& [out, jobs] :
+       {std::pair{"one", "1"}, std::pair{"again", "1"}, std::pair{"two", "2"}}) {
     const CommandResult r = sweep(path(out), jobs);
     ASSERT_EQ(r.status, 0) << r.err;
   }
@@ -142,8 +143,17 @@ TEST_F(Determinism, ThreadsDoNotChangeTheVerdict) {
                             Args{"--optimizer", "adam", "--lr", "0.001"}}) {
     nlohmann::json summaries[2];
     for (int threads = 1; threads <= 2; ++threads) {
-      Args args{"train", "--limit", "3000", "--batch", "256", "--epochs", "3", "--json",
-                "--quiet", "--threads", std::to_string(threads)};
+      Args args{"train",
+                "--limit",
+                "3000",
+                "--batch",
+                "256",
+                "--epochs",
+                "3",
+                "--json",
+                "--quiet",
+                "--threads",
+                std::to_string(threads)};
       args.insert(args.end(), story.begin(), story.end());
       const CommandResult r = run(args);
       ASSERT_EQ(r.status, 0) << r.err;

@@ -10,8 +10,8 @@
 #include <string>
 
 #include "core/error.h"
+#include "run/memory.h"
 #include "support/run_command.h"
-#include "train/memory.h"
 
 namespace {
 
@@ -93,7 +93,8 @@ TEST_F(Refusal, AbsurdWidthIsRefusedBeforeAnyAllocation) {
   const auto r = mlpscope::testing::run_command(
       {MLPSCOPE_BINARY, "train", "--data", "spiral:n=100000", "--hidden", "46000,46000", "--batch",
        "full", "--optimizer", "adam", "--dtype", "f64", "--save", model, "--log", log});
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(r.status, 2) << r.err;
   EXPECT_TRUE(r.err.starts_with("mlpscope: run too large: network 2-46000-46000-2 needs about "))
       << r.err;
@@ -118,17 +119,18 @@ TEST_F(Refusal, AbsurdWidthIsRefusedBeforeAnyAllocation) {
 TEST_F(Refusal, TheEnvironmentLowersTheBound) {
   ::setenv("MLPSCOPE_MEMORY_LIMIT", "64M", 1);
   // 2-2000-2000-2: 4e6 parameters, 48 MB with gradients and θ, 256 MB for λmax.
-  const auto big = mlpscope::testing::run_command({MLPSCOPE_BINARY, "train", "--data", "spiral:n=100",
-                                         "--hidden", "2000,2000", "--epochs", "1"});
+  const auto big =
+      mlpscope::testing::run_command({MLPSCOPE_BINARY, "train", "--data", "spiral:n=100",
+                                      "--hidden", "2000,2000", "--epochs", "1"});
   EXPECT_EQ(big.status, 2) << big.err;
   EXPECT_NE(big.err.find("more than the 64 MB of MLPSCOPE_MEMORY_LIMIT"), std::string::npos)
       << big.err;
-  const auto small = mlpscope::testing::run_command({MLPSCOPE_BINARY, "train", "--data", "spiral:n=100",
-                                           "--hidden", "16", "--epochs", "1"});
+  const auto small = mlpscope::testing::run_command(
+      {MLPSCOPE_BINARY, "train", "--data", "spiral:n=100", "--hidden", "16", "--epochs", "1"});
   EXPECT_EQ(small.status, 0) << small.err;
   ::setenv("MLPSCOPE_MEMORY_LIMIT", "lots", 1);
-  const auto bad = mlpscope::testing::run_command({MLPSCOPE_BINARY, "train", "--data", "spiral:n=100",
-                                         "--hidden", "16", "--epochs", "1"});
+  const auto bad = mlpscope::testing::run_command(
+      {MLPSCOPE_BINARY, "train", "--data", "spiral:n=100", "--hidden", "16", "--epochs", "1"});
   EXPECT_EQ(bad.status, 2);
   EXPECT_TRUE(bad.err.starts_with("mlpscope: MLPSCOPE_MEMORY_LIMIT")) << bad.err;
 }

@@ -99,7 +99,6 @@ std::string file_digest(const fs::path& path) {
   return buffer;
 }
 
-std::string number(double v) { return nlohmann::json(v).dump(); }
 template <class T>
 std::string number(const std::optional<T>& v) {
   return v ? nlohmann::json(*v).dump() : "null";
@@ -108,9 +107,9 @@ std::string number(const std::optional<T>& v) {
 std::string sweep_rows(const fs::path& dir) {
   std::string out;
   for (const auto& [key, r] : mlpscope::testing::rows_of(dir.string())) {
-    out += key + " | " + std::to_string(r.grid_index) + " | " + r.options.dump() + " | " + r.verdict +
-           " | " + r.cause + " | " + number(r.initial_loss) + " " + number(r.final_loss) + " " +
-           number(r.best_loss) + " " + number(r.train_accuracy) + " " +
+    out += key + " | " + std::to_string(r.grid_index) + " | " + r.options.dump() + " | " +
+           r.verdict + " | " + r.cause + " | " + number(r.initial_loss) + " " +
+           number(r.final_loss) + " " + number(r.best_loss) + " " + number(r.train_accuracy) + " " +
            number(r.test_accuracy) + " " + number(r.epochs_to_target) + " " +
            number(r.sharpness_init) + "\n  " + canonical_json_lines(r.summary);
   }
@@ -132,27 +131,45 @@ const std::vector<Case>& cases() {
         "--lr", "0.1", "--seed", "3"},
        kStdoutJson | kLog | kModel},
       {"train_online_mse_story",
-       {"train", "--data", "moons:n=200,noise=0.2", "--hidden", "12,8", "--batch", "1",
-        "--epochs", "4", "--loss", "mse", "--init", "uniform:-1,1", "--lr", "0.01", "--seed",
-        "1"},
+       {"train", "--data", "moons:n=200,noise=0.2", "--hidden", "12,8", "--batch", "1", "--epochs",
+        "4", "--loss", "mse", "--init", "uniform:-1,1", "--lr", "0.01", "--seed", "1"},
        kStdoutJson | kLog | kModel},
       {"train_online_two_threads",
        {"train", "--data", "fashion-mnist", "--limit", "300", "--test", "none", "--hidden", "32",
         "--batch", "1", "--epochs", "2", "--threads", "2", "--lr", "0.01", "--seed", "2"},
        kStdoutJson | kLog | kModel},
       {"train_full_batch_adam",
-       {"train", "--data", "circles:n=200", "--hidden", "8,8", "--batch", "full", "--epochs",
-        "25", "--optimizer", "adam", "--lr", "0.02", "--activation", "tanh", "--every", "7"},
+       {"train", "--data", "circles:n=200", "--hidden", "8,8", "--batch", "full", "--epochs", "25",
+        "--optimizer", "adam", "--lr", "0.02", "--activation", "tanh", "--every", "7"},
        kStdoutJson | kLog | kModel},
       {"train_momentum_f64_every",
-       {"train", "--data", "gaussians:n=240,classes=3", "--hidden", "10", "--batch", "16",
-        "--epochs", "5", "--optimizer", "momentum:0.8", "--lr", "0.05", "--dtype", "f64",
-        "--every", "6", "--sharpness-every", "2", "--init", "xavier_uniform"},
+       {"train",
+        "--data",
+        "gaussians:n=240,classes=3",
+        "--hidden",
+        "10",
+        "--batch",
+        "16",
+        "--epochs",
+        "5",
+        "--optimizer",
+        "momentum:0.8",
+        "--lr",
+        "0.05",
+        "--dtype",
+        "f64",
+        "--every",
+        "6",
+        "--sharpness-every",
+        "2",
+        "--init",
+        "xavier_uniform"},
        kStdoutJson | kLog | kModel},
       {"train_nesterov_sigmoid_bce",
-       {"train", "--data", "xor:n=200", "--hidden", "8", "--batch", "20", "--epochs", "5",
-        "--optimizer", "nesterov", "--activation", "sigmoid", "--output", "sigmoid", "--loss",
-        "mse", "--lr", "0.5", "--bias-init", "same"},
+       {"train",   "--data",      "xor:n=200", "--hidden",    "8",        "--batch",
+        "20",      "--epochs",    "5",         "--optimizer", "nesterov", "--activation",
+        "sigmoid", "--output",    "sigmoid",   "--loss",      "mse",      "--lr",
+        "0.5",     "--bias-init", "same"},
        kStdoutJson | kLog},
       {"train_rmsprop_gelu",
        {"train", "--data", "spiral:n=200,classes=3", "--hidden", "16,16", "--batch", "50",
@@ -160,13 +177,12 @@ const std::vector<Case>& cases() {
         "--init", "lecun_normal", "--init-scale", "1.5"},
        kStdoutJson | kLog},
       {"train_diverges",
-       {"train", "--data", "spiral:n=200", "--hidden", "32,32", "--batch", "10", "--epochs",
-        "5", "--lr", "5", "--init", "uniform:-1,1", "--loss", "mse", "--output", "identity"},
+       {"train", "--data", "spiral:n=200", "--hidden", "32,32", "--batch", "10", "--epochs", "5",
+        "--lr", "5", "--init", "uniform:-1,1", "--loss", "mse", "--output", "identity"},
        kStdoutJson | kLog},
       {"train_fashion_test_set",
        {"train", "--data", "fashion-mnist", "--limit", "600", "--hidden", "24", "--batch", "64",
-        "--epochs", "2", "--lr", "0.05", "--activation", "leaky_relu:0.1", "--init",
-        "he_uniform"},
+        "--epochs", "2", "--lr", "0.05", "--activation", "leaky_relu:0.1", "--init", "he_uniform"},
        kStdoutJson | kLog},
       {"diagnose_story",
        {"diagnose", "--data", "fashion-mnist", "--limit", "500", "--hidden", "32,16", "--loss",
@@ -174,16 +190,17 @@ const std::vector<Case>& cases() {
         "--json"},
        kStdoutJson},
       {"diagnose_elu_orthogonal",
-       {"diagnose", "--data", "spiral:n=200", "--hidden", "16,16", "--activation", "elu",
-        "--init", "orthogonal", "--lr", "0.3", "--json"},
+       {"diagnose", "--data", "spiral:n=200", "--hidden", "16,16", "--activation", "elu", "--init",
+        "orthogonal", "--lr", "0.3", "--json"},
        kStdoutJson},
-      {"toy_x4", {"toy", "--f", "x^4", "--lr", "0.1", "--x0", "1.5", "--steps", "30", "--json"},
+      {"toy_x4",
+       {"toy", "--f", "x^4", "--lr", "0.1", "--x0", "1.5", "--steps", "30", "--json"},
        kStdoutJson},
       {"toy_scan", {"toy", "--f", "|x|^3", "--lr", "0.05", "--scan", "--json"}, kStdoutJson},
       {"sweep_spiral",
        {"sweep", "--data", "spiral:n=120", "--hidden", "8,8", "--batch", "full", "--epochs", "15",
-        "--vary", "lr=0.03,0.3", "--vary", "init=uniform:-1,1;he_normal", "--seeds", "2",
-        "--jobs", "2"},
+        "--vary", "lr=0.03,0.3", "--vary", "init=uniform:-1,1;he_normal", "--seeds", "2", "--jobs",
+        "2"},
        kSweep},
   };
   return all;
@@ -240,8 +257,7 @@ TEST_P(ReferenceOutputs, AreBitIdentical) {
                  << "known-good commit (see the top of this file)";
   const std::string expected = read_text(expected_path.string());
   ASSERT_FALSE(expected.empty()) << expected_path << " is missing";
-  EXPECT_EQ(text, expected) << "case " << c.name << ": the output differs from "
-                            << expected_path;
+  EXPECT_EQ(text, expected) << "case " << c.name << ": the output differs from " << expected_path;
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, ReferenceOutputs, ::testing::ValuesIn(cases()),

@@ -65,8 +65,9 @@ class MpiSweep : public ::testing::Test {
   // mpirun needs --allow-run-as-root; elsewhere it is harmless. --oversubscribe: 3 ranks on
   // a 2-core machine.
   Args mpirun_argv(int ranks, const Args& args) const {
-    Args argv{*mpirun_, "--oversubscribe", "--allow-run-as-root", "-np", std::to_string(ranks),
-              MLPSCOPE_BINARY, "sweep"};
+    Args argv{*mpirun_, "--oversubscribe",     "--allow-run-as-root",
+              "-np",    std::to_string(ranks), MLPSCOPE_BINARY,
+              "sweep"};
     argv.insert(argv.end(), args.begin(), args.end());
     return argv;
   }
@@ -88,10 +89,13 @@ std::string describe(const CommandResult& r) {
 
 // 3 lr × 2 init × 3 seeds = 18 runs on two spirals.
 Args spiral_grid(const std::string& out) {
-  return {"--data",  "spiral:n=200", "--hidden", "16",
-          "--epochs", "20",          "--vary",   "lr=0.001,0.03,0.3",
-          "--vary",  "init=uniform:-1,1;he_normal", "--seeds", "3",
-          "--out",   out};
+  return {"--data",   "spiral:n=200",
+          "--hidden", "16",
+          "--epochs", "20",
+          "--vary",   "lr=0.001,0.03,0.3",
+          "--vary",   "init=uniform:-1,1;he_normal",
+          "--seeds",  "3",
+          "--out",    out};
 }
 
 // Long enough to kill a rank in the middle: 6 lr × 3 init × 6 seeds = 108 runs.
@@ -113,7 +117,8 @@ int mlpscope_lines(const std::string& err) {
 }
 
 TEST_F(MpiSweep, ThreeRanksGiveTheRowsOfOneProcess) {
-  const CommandResult mpi = mlpscope::testing::run_command(mpirun_argv(3, spiral_grid(path("mpi"))));
+  const CommandResult mpi =
+      mlpscope::testing::run_command(mpirun_argv(3, spiral_grid(path("mpi"))));
   ASSERT_EQ(mpi.status, 0) << describe(mpi);
   EXPECT_NE(mpi.out.find("18 runs in the grid, 18 in this shard: 18 done now"), std::string::npos)
       << mpi.out;
@@ -126,7 +131,8 @@ TEST_F(MpiSweep, ThreeRanksGiveTheRowsOfOneProcess) {
             mlpscope::testing::detail::read_whole_file(path("one/map.csv")));
 
   // A rerun under MPI resumes like any other: nothing left to do.
-  const CommandResult again = mlpscope::testing::run_command(mpirun_argv(3, spiral_grid(path("mpi"))));
+  const CommandResult again =
+      mlpscope::testing::run_command(mpirun_argv(3, spiral_grid(path("mpi"))));
   ASSERT_EQ(again.status, 0) << describe(again);
   EXPECT_NE(again.out.find("0 done now, 0 failed, 18 finished before"), std::string::npos)
       << again.out;

@@ -62,10 +62,17 @@ TEST(ScaleLaw, PredictionMatchesLambdaMaxMeasuredAtEveryScale) {
   std::string pattern = (fs::temp_directory_path() / "mlpscope_scale_XXXXXX").string();
   ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
   const fs::path dir = pattern;
-  const auto r = mlpscope::testing::run_command(
-      {MLPSCOPE_BINARY, "sweep", "--data", "spiral:n=200", "--hidden", "16", "--output",
-       "identity", "--loss", "mse", "--dtype", "f64", "--batch", "full", "--epochs", "1",
-       "--vary", "init-scale=4,8,16", "--vary", "lr=0.001", "--out", (dir / "out").string()});
+  const auto r = mlpscope::testing::run_command({MLPSCOPE_BINARY, "sweep",
+                                                 "--data",        "spiral:n=200",
+                                                 "--hidden",      "16",
+                                                 "--output",      "identity",
+                                                 "--loss",        "mse",
+                                                 "--dtype",       "f64",
+                                                 "--batch",       "full",
+                                                 "--epochs",      "1",
+                                                 "--vary",        "init-scale=4,8,16",
+                                                 "--vary",        "lr=0.001",
+                                                 "--out",         (dir / "out").string()});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("c^-2 law"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("homogeneity (relu, 2 weight layers, no biases, identity + mse)"),

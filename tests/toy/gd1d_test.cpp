@@ -27,8 +27,8 @@ TEST(Gd1dFunction, ParsesTheThreeForms) {
 }
 
 TEST(Gd1dFunction, BadSpecsThrowNamingTheOption) {
-  for (const char* spec : {"x^3", "x^6", "x", "sin", "", "|x|^1", "|x|^0.5", "|x|^-2", "|x|^abc", "|x|^nan",
-                           "|x|^inf", "|x|^", "x^2x"}) {
+  for (const char* spec : {"x^3", "x^6", "x", "sin", "", "|x|^1", "|x|^0.5", "|x|^-2", "|x|^abc",
+                           "|x|^nan", "|x|^inf", "|x|^", "x^2x"}) {
     SCOPED_TRACE(spec);
     try {
       PowerFunction::parse(spec);
@@ -247,21 +247,23 @@ TEST(Gd1dExplain, SaysWhatTheFormulaSays) {
 }
 
 TEST(Gd1dSettings, ChecksEveryOption) {
-  const ToySettings s = parse_toy_settings({{"f", "|x|^3"}, {"lr", "0.5"}, {"x0", "-2"}, {"steps", "1e3"}});
+  const ToySettings s =
+      parse_toy_settings({{"f", "|x|^3"}, {"lr", "0.5"}, {"x0", "-2"}, {"steps", "1e3"}});
   EXPECT_EQ(s.f.p, 3.0);
   EXPECT_EQ(s.lr, 0.5);
   EXPECT_EQ(s.x0, -2.0);
   EXPECT_EQ(s.steps, 1000);
-  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{{"lr", "0"},
-                                                                                    {"lr", "-1"},
-                                                                                    {"lr", "nan"},
-                                                                                    {"x0", "nan"},
-                                                                                    {"x0", "inf"},
-                                                                                    {"steps", "0"},
-                                                                                    {"steps", "1e9"},
-                                                                                    {"steps", "2.5"},
-                                                                                    {"steps", "-3"},
-                                                                                    {"f", "x^3"}}) {
+  for (const auto& [name, value] :
+       std::vector<std::pair<std::string, std::string>>{{"lr", "0"},
+                                                        {"lr", "-1"},
+                                                        {"lr", "nan"},
+                                                        {"x0", "nan"},
+                                                        {"x0", "inf"},
+                                                        {"steps", "0"},
+                                                        {"steps", "1e9"},
+                                                        {"steps", "2.5"},
+                                                        {"steps", "-3"},
+                                                        {"f", "x^3"}}) {
     try {
       parse_toy_settings({{name, value}});
       ADD_FAILURE() << name << " = " << value << ": no error";

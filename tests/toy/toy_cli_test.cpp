@@ -29,7 +29,8 @@ std::string slurp(const fs::path& path) {
 
 // Runs `mlpscope toy ARGS` (ARGS already quoted for the shell).
 Result toy(const std::string& args) {
-  const fs::path dir = fs::temp_directory_path() / ("mlpscope_toy_cli_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("mlpscope_toy_cli_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const std::string command = std::string("'") + MLPSCOPE_BINARY + "' toy " + args + " >'" +
                               (dir / "out").string() + "' 2>'" + (dir / "err").string() + "'";

@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "train/run.h"
+#include "run/run.h"
 
 namespace mlpscope {
 namespace {
@@ -13,10 +13,15 @@ namespace {
 TEST(FashionMnist, ReluMlpReachesThePublishedBaselineIn10Epochs) {
   if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
     GTEST_SKIP() << "dataset-fashion-mnist is not installed (make setup installs it)";
-  const RunConfig config = parse_run_config({{"data", "fashion-mnist"}, {"hidden", "256,128"},
-                                             {"activation", "relu"}, {"init", "he_normal"},
-                                             {"loss", "cross_entropy"}, {"optimizer", "adam"},
-                                             {"lr", "0.001"}, {"batch", "128"}, {"epochs", "10"},
+  const RunConfig config = parse_run_config({{"data", "fashion-mnist"},
+                                             {"hidden", "256,128"},
+                                             {"activation", "relu"},
+                                             {"init", "he_normal"},
+                                             {"loss", "cross_entropy"},
+                                             {"optimizer", "adam"},
+                                             {"lr", "0.001"},
+                                             {"batch", "128"},
+                                             {"epochs", "10"},
                                              {"seed", "0"}});
   const PreparedData data = prepare_data(config);
   ASSERT_EQ(data.train.size(), 60000);
@@ -26,8 +31,8 @@ TEST(FashionMnist, ReluMlpReachesThePublishedBaselineIn10Epochs) {
   ASSERT_TRUE(result.summary.test_accuracy.has_value());
   EXPECT_GE(*result.summary.test_accuracy, 0.87);
   EXPECT_GE(result.summary.history.size(), 2u);
-  std::printf("test accuracy %.4f after %d epochs, %.1f s of training\n", *result.summary.test_accuracy,
-              result.summary.epochs, result.summary.seconds);
+  std::printf("test accuracy %.4f after %d epochs, %.1f s of training\n",
+              *result.summary.test_accuracy, result.summary.epochs, result.summary.seconds);
 }
 
 }  // namespace

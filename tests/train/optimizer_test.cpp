@@ -48,7 +48,8 @@ TEST(Optimizer, ParseAndErrors) {
   EXPECT_EQ(OptimizerSpec::parse("adam:0.8,0.99").name(), "adam:0.8,0.99");
   EXPECT_DOUBLE_EQ(OptimizerSpec::parse("nesterov:0.95").momentum(), 0.95);
   EXPECT_EQ(OptimizerSpec::parse("sgd").momentum(), 0.0);
-  for (const char* bad : {"lbfgs", "sgd:0.9", "momentum:1.5", "adam:0.9", "adam:a,b", "rmsprop:1,2"})
+  for (const char* bad :
+       {"lbfgs", "sgd:0.9", "momentum:1.5", "adam:0.9", "adam:a,b", "rmsprop:1,2"})
     EXPECT_THROW(OptimizerSpec::parse(bad), Error) << bad;
 }
 

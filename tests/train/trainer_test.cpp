@@ -5,8 +5,8 @@
 #include <filesystem>
 
 #include "data/load.h"
+#include "run/run.h"
 #include "train/evaluate.h"
-#include "train/run.h"
 
 namespace mlpscope {
 namespace {
@@ -18,23 +18,40 @@ RunResult train_with(OptionValues options) {
 
 // FANN's first test: XOR, learned to every point.
 TEST(Trainer, LearnsXor) {
-  const RunResult r = train_with({{"data", "xor:n=200,noise=0"}, {"test", "none"}, {"hidden", "8"},
-                                  {"activation", "tanh"}, {"optimizer", "adam"}, {"lr", "0.05"},
-                                  {"batch", "full"}, {"epochs", "300"}, {"seed", "1"}});
+  const RunResult r = train_with({{"data", "xor:n=200,noise=0"},
+                                  {"test", "none"},
+                                  {"hidden", "8"},
+                                  {"activation", "tanh"},
+                                  {"optimizer", "adam"},
+                                  {"lr", "0.05"},
+                                  {"batch", "full"},
+                                  {"epochs", "300"},
+                                  {"seed", "1"}});
   EXPECT_GE(r.summary.train_accuracy, 0.99);
   EXPECT_LT(r.summary.final_loss, 0.1 * r.summary.initial_loss);
 }
 
 TEST(Trainer, LearnsTwoSpirals) {
-  const RunResult r = train_with({{"data", "spiral:n=400,noise=0.05"}, {"test", "none"},
-                                  {"hidden", "64,64"}, {"optimizer", "adam"}, {"lr", "0.01"},
-                                  {"batch", "32"}, {"epochs", "200"}, {"seed", "3"}, {"dtype", "f64"}});
+  const RunResult r = train_with({{"data", "spiral:n=400,noise=0.05"},
+                                  {"test", "none"},
+                                  {"hidden", "64,64"},
+                                  {"optimizer", "adam"},
+                                  {"lr", "0.01"},
+                                  {"batch", "32"},
+                                  {"epochs", "200"},
+                                  {"seed", "3"},
+                                  {"dtype", "f64"}});
   EXPECT_GE(r.summary.train_accuracy, 0.99);
 }
 
 TEST(Trainer, SameOptionsSameNumbers) {
-  const OptionValues options{{"data", "moons:n=300"}, {"hidden", "16"}, {"optimizer", "momentum"},
-                             {"lr", "0.1"}, {"batch", "16"}, {"epochs", "5"}, {"seed", "7"}};
+  const OptionValues options{{"data", "moons:n=300"},
+                             {"hidden", "16"},
+                             {"optimizer", "momentum"},
+                             {"lr", "0.1"},
+                             {"batch", "16"},
+                             {"epochs", "5"},
+                             {"seed", "7"}};
   const RunResult a = train_with(options), b = train_with(options);
   ASSERT_EQ(a.summary.history.size(), b.summary.history.size());
   for (std::size_t i = 0; i < a.summary.history.size(); ++i) {
@@ -53,9 +70,17 @@ TEST(Trainer, OnlineSgdOnTwoThreadsIsRepeatableAndMatchesOneThread) {
   // that rounding differences cannot grow into different trajectories).
   if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
     GTEST_SKIP() << "dataset-fashion-mnist is not installed (make setup installs it)";
-  OptionValues options{{"data", "fashion-mnist"}, {"limit", "300"}, {"test", "none"}, {"hidden", "32"},
-                       {"optimizer", "sgd"}, {"lr", "0.01"}, {"batch", "1"}, {"epochs", "2"},
-                       {"seed", "5"}, {"dtype", "f64"}, {"threads", "2"}};
+  OptionValues options{{"data", "fashion-mnist"},
+                       {"limit", "300"},
+                       {"test", "none"},
+                       {"hidden", "32"},
+                       {"optimizer", "sgd"},
+                       {"lr", "0.01"},
+                       {"batch", "1"},
+                       {"epochs", "2"},
+                       {"seed", "5"},
+                       {"dtype", "f64"},
+                       {"threads", "2"}};
   const RunResult a = train_with(options), b = train_with(options);
   options["threads"] = "1";
   const RunResult one = train_with(options);
@@ -63,7 +88,8 @@ TEST(Trainer, OnlineSgdOnTwoThreadsIsRepeatableAndMatchesOneThread) {
   for (std::size_t i = 0; i < a.summary.history.size(); ++i) {
     EXPECT_EQ(a.summary.history[i].loss, b.summary.history[i].loss) << "record " << i;
     EXPECT_NEAR(a.summary.history[i].loss, one.summary.history[i].loss,
-                1e-9 * one.summary.history[i].loss) << "record " << i;
+                1e-9 * one.summary.history[i].loss)
+        << "record " << i;
   }
   EXPECT_LT(one.summary.final_loss, 0.5 * one.summary.initial_loss) << "the run learned nothing";
 }
@@ -80,9 +106,14 @@ TEST(Trainer, RecordsEpochZeroAndEveryEpoch) {
 }
 
 TEST(Trainer, NonFiniteLossStopsTheRunAndSaysWhere) {
-  const RunResult r = train_with({{"data", "gaussians:n=200"}, {"hidden", "32,32"},
-                                  {"activation", "identity"}, {"output", "identity"}, {"loss", "mse"},
-                                  {"init", "normal:0,3"}, {"lr", "1e6"}, {"batch", "1"},
+  const RunResult r = train_with({{"data", "gaussians:n=200"},
+                                  {"hidden", "32,32"},
+                                  {"activation", "identity"},
+                                  {"output", "identity"},
+                                  {"loss", "mse"},
+                                  {"init", "normal:0,3"},
+                                  {"lr", "1e6"},
+                                  {"batch", "1"},
                                   {"epochs", "100"}});
   ASSERT_TRUE(r.summary.diverged_at_step.has_value());
   EXPECT_LT(r.summary.epochs, 100);
@@ -96,8 +127,11 @@ TEST(Trainer, NonFiniteLossStopsTheRunAndSaysWhere) {
 // The loss bound stops a run at the end of the first epoch past it (here a bound of half
 // the initial loss, which a run at a negligible learning rate passes at once).
 TEST(Trainer, LossPastTheBoundStopsTheRun) {
-  const RunConfig config = parse_run_config({{"data", "moons:n=200"}, {"hidden", "8"}, {"lr", "1e-9"},
-                                             {"epochs", "5"}, {"batch", "full"}});
+  const RunConfig config = parse_run_config({{"data", "moons:n=200"},
+                                             {"hidden", "8"},
+                                             {"lr", "1e-9"},
+                                             {"epochs", "5"},
+                                             {"batch", "full"}});
   const PreparedData data = prepare_data(config);
   Network<double> net = initial_network<double>(config, make_architecture(config, data.train));
   TrainConfig tc{config.optimizer, config.lr, 0, 5, 0, 0, 0.5};
@@ -112,8 +146,11 @@ TEST(Trainer, LossPastTheBoundStopsTheRun) {
 }
 
 TEST(Trainer, OnlineSgdAndLinearModelRun) {
-  const RunResult r = train_with({{"data", "gaussians:n=200,classes=3"}, {"hidden", "none"},
-                                  {"batch", "1"}, {"epochs", "3"}, {"lr", "0.05"}});
+  const RunResult r = train_with({{"data", "gaussians:n=200,classes=3"},
+                                  {"hidden", "none"},
+                                  {"batch", "1"},
+                                  {"epochs", "3"},
+                                  {"lr", "0.05"}});
   EXPECT_GE(r.summary.train_accuracy, 0.9);
   EXPECT_EQ(r.model.arch.num_layers(), 1);
 }
@@ -122,8 +159,13 @@ TEST(Trainer, OnlineSgdAndLinearModelRun) {
 // reuses: the record after k epochs must be what a fresh evaluation of the network trained
 // for k epochs gives.
 TEST(Trainer, FullBatchRecordsAreFreshEvaluationsOfTheNetwork) {
-  OptionValues options{{"data", "spiral:n=300"}, {"test", "none"}, {"hidden", "16,16"},
-                       {"optimizer", "sgd"}, {"lr", "0.1"}, {"batch", "full"}, {"seed", "4"},
+  OptionValues options{{"data", "spiral:n=300"},
+                       {"test", "none"},
+                       {"hidden", "16,16"},
+                       {"optimizer", "sgd"},
+                       {"lr", "0.1"},
+                       {"batch", "full"},
+                       {"seed", "4"},
                        {"dtype", "f64"}};
   options["epochs"] = "4";
   const RunResult whole = train_with(options);
@@ -147,13 +189,19 @@ TEST(Trainer, FullBatchRecordsAreFreshEvaluationsOfTheNetwork) {
 // must be those of a run that probes every record.
 TEST(Trainer, ProbingTheEndsOnlyKeepsTheVerdictAndTheEndProbes) {
   for (const char* batch : {"full", "16"}) {
-    const RunConfig config = parse_run_config({{"data", "moons:n=200"}, {"test", "none"},
-                                               {"hidden", "16,16"}, {"optimizer", "sgd"}, {"lr", "0.2"},
-                                               {"batch", batch}, {"epochs", "6"}, {"seed", "2"}});
+    const RunConfig config = parse_run_config({{"data", "moons:n=200"},
+                                               {"test", "none"},
+                                               {"hidden", "16,16"},
+                                               {"optimizer", "sgd"},
+                                               {"lr", "0.2"},
+                                               {"batch", batch},
+                                               {"epochs", "6"},
+                                               {"seed", "2"}});
     const PreparedData data = prepare_data(config);
     WatchConfig ends;
     ends.probe_history = false;
-    const RunResult all = run_training(config, data), some = run_training(config, data, nullptr, ends);
+    const RunResult all = run_training(config, data),
+                    some = run_training(config, data, nullptr, ends);
     const auto& a = all.summary.history;
     const auto& b = some.summary.history;
     ASSERT_EQ(a.size(), b.size());
@@ -161,7 +209,8 @@ TEST(Trainer, ProbingTheEndsOnlyKeepsTheVerdictAndTheEndProbes) {
     EXPECT_EQ(all.verdict.verdict, some.verdict.verdict);
     EXPECT_EQ(all.verdict.cause, some.verdict.cause);
     EXPECT_EQ(all.verdict.explanation, some.verdict.explanation);
-    for (std::size_t i = 1; i + 1 < b.size(); ++i) EXPECT_TRUE(b[i].layers.empty()) << "record " << i;
+    for (std::size_t i = 1; i + 1 < b.size(); ++i)
+      EXPECT_TRUE(b[i].layers.empty()) << "record " << i;
     for (std::size_t i : {std::size_t{0}, b.size() - 1}) {
       ASSERT_EQ(a[i].layers.size(), b[i].layers.size());
       ASSERT_FALSE(b[i].layers.empty());

@@ -1,4 +1,4 @@
-#include "train/run_config.h"
+#include "run/run_config.h"
 
 #include <array>
 
@@ -35,7 +35,8 @@ constexpr std::array<OptionInfo, 19> kRunOptions{{
     {"epochs", "10", "passes over the training data"},
     {"seed", "0", "seed of the initial weights, the data order and synthetic data"},
     {"dtype", "f32", "f32 or f64"},
-    {"threads", "1", "threads for the matrix products and the batch-1 SGD step (1 is fastest for small networks)"},
+    {"threads", "1",
+     "threads for the matrix products and the batch-1 SGD step (1 is fastest for small networks)"},
 }};
 
 Index positive_integer(const std::string& name, const std::string& text, Index max) {
@@ -66,9 +67,7 @@ std::vector<Index> parse_hidden(const std::string& text) {
 
 }  // namespace
 
-std::span<const OptionInfo> run_options() {
-  return kRunOptions;
-}
+std::span<const OptionInfo> run_options() { return kRunOptions; }
 
 OptionValues default_run_options() {
   OptionValues values;
@@ -115,7 +114,8 @@ RunConfig parse_run_config(const OptionValues& given) {
   if (seed < 0) option_error("seed", "must be non-negative");
   c.seed = static_cast<std::uint64_t>(seed);
   const std::string dtype = trim(v["dtype"]);
-  if (dtype != "f32" && dtype != "f64") option_error("dtype", "expected f32 or f64, got '" + dtype + "'");
+  if (dtype != "f32" && dtype != "f64")
+    option_error("dtype", "expected f32 or f64, got '" + dtype + "'");
   c.f64 = dtype == "f64";
   c.threads = static_cast<int>(positive_integer("threads", v["threads"], 1024));
   return c;

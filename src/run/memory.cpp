@@ -1,4 +1,4 @@
-#include "train/memory.h"
+#include "run/memory.h"
 
 #include <unistd.h>
 
@@ -19,11 +19,14 @@ constexpr double kSharpnessVectors = 8.0;
 
 double optimizer_slots(OptimizerKind kind) {
   switch (kind) {
-    case OptimizerKind::sgd: return 0.0;
+    case OptimizerKind::sgd:
+      return 0.0;
     case OptimizerKind::momentum:
     case OptimizerKind::nesterov:
-    case OptimizerKind::rmsprop: return 1.0;
-    case OptimizerKind::adam: return 2.0;
+    case OptimizerKind::rmsprop:
+      return 1.0;
+    case OptimizerKind::adam:
+      return 2.0;
   }
   return 2.0;
 }
@@ -43,7 +46,8 @@ MemoryEstimate estimate_run_memory(const RunConfig& config, const Architecture& 
   const bool sharpness = probes && watch.sharpness_every >= 0;
 
   MemoryEstimate e;
-  e.parameters = params * scalar * (2.0 + optimizer_slots(config.optimizer.kind) + (probes ? 1.0 : 0.0));
+  e.parameters =
+      params * scalar * (2.0 + optimizer_slots(config.optimizer.kind) + (probes ? 1.0 : 0.0));
   if (sharpness) e.sharpness = kSharpnessVectors * params * 8.0;
 
   double units = 0.0, widest = 0.0;
@@ -66,7 +70,8 @@ double memory_limit_bytes() {
   if (const char* text = std::getenv("MLPSCOPE_MEMORY_LIMIT"); text && *text) {
     std::string s = trim(text);
     double unit = 1.0;
-    const char suffix = s.empty() ? '\0' : static_cast<char>(std::toupper(static_cast<unsigned char>(s.back())));
+    const char suffix =
+        s.empty() ? '\0' : static_cast<char>(std::toupper(static_cast<unsigned char>(s.back())));
     const std::string units = "KMGT";
     if (const auto k = units.find(suffix); k != std::string::npos) {
       for (std::size_t i = 0; i <= k; ++i) unit *= 1024.0;
@@ -106,8 +111,7 @@ void check_run_memory(const RunConfig& config, const Architecture& arch, const P
   parts += ", activations " + format_bytes(e.activations) + ", data " + format_bytes(e.data);
   throw Error("run too large: network " + arch.describe() + " needs about " +
               format_bytes(e.total()) + " of memory (" + parts + "), more than the " +
-              format_bytes(limit) +
-              (limited ? " of MLPSCOPE_MEMORY_LIMIT" : " of this machine") +
+              format_bytes(limit) + (limited ? " of MLPSCOPE_MEMORY_LIMIT" : " of this machine") +
               "; use a smaller --hidden or --batch");
 }
 

@@ -1,12 +1,12 @@
-#include "diagnose/diagnosis.h"
+#include "run/diagnosis.h"
 
 #include <cmath>
 
 #include "core/error.h"
 #include "core/threads.h"
 #include "diagnose/probes.h"
+#include "run/memory.h"
 #include "train/evaluate.h"
-#include "train/memory.h"
 
 namespace mlpscope {
 
@@ -29,9 +29,11 @@ HomogeneityPoint measure_scaled(const Network<T>& base, double c, Prober<T>& pro
   const Matrix<double> logits = ws.Z.back().template cast<double>();
   p.output_std = std::sqrt((logits.array() - logits.mean()).square().mean());
   p.loss = net.loss_sum(ws, prober.labels().data()) / static_cast<double>(logits.cols());
-  net.backward(prober.inputs(), prober.labels().data(), ws);
-  p.grad_norm = net.grads().template cast<double>().norm();
-  p.sharpness = sharpness(net, prober.inputs(), prober.labels(), 0, kScanIterations, kScanTolerance).lambda_max;
+  Vector<T> grads;
+  net.backward(prober.inputs(), prober.labels().data(), ws, grads);
+  p.grad_norm = grads.template cast<double>().norm();
+  p.sharpness = sharpness(net, prober.inputs(), prober.labels(), 0, kScanIterations, kScanTolerance)
+                    .lambda_max;
   return p;
 }
 
@@ -58,7 +60,8 @@ Homogeneity homogeneity(const Network<T>& net, Prober<T>& prober, const Diagnose
 }
 
 template <class T>
-Diagnosis diagnose_typed(const RunConfig& config, const PreparedData& data, const DiagnoseConfig& o) {
+Diagnosis diagnose_typed(const RunConfig& config, const PreparedData& data,
+                         const DiagnoseConfig& o) {
   const Architecture arch = make_architecture(config, data.train);
   check_run_memory(config, arch, data, WatchConfig{std::max<Index>(o.probe_samples, 1), 0, 0});
   const Network<T> net = initial_network<T>(config, arch);
@@ -67,11 +70,13 @@ Diagnosis diagnose_typed(const RunConfig& config, const PreparedData& data, cons
   prober.measure(net, nullptr, d.at_init);
   Workspace<T> ws;
   net.forward(prober.inputs(), ws);
-  d.at_init.loss = net.loss_sum(ws, prober.labels().data()) / static_cast<double>(prober.labels().size());
+  d.at_init.loss =
+      net.loss_sum(ws, prober.labels().data()) / static_cast<double>(prober.labels().size());
   d.at_init.accuracy = static_cast<double>(count_correct(ws.P, prober.labels().data())) /
                        static_cast<double>(prober.labels().size());
   d.at_init.lr = config.lr;
-  d.sharpness = sharpness(net, prober.inputs(), prober.labels(), config.seed, kIterations, kTolerance);
+  d.sharpness =
+      sharpness(net, prober.inputs(), prober.labels(), config.seed, kIterations, kTolerance);
   d.at_init.sharpness = d.sharpness.lambda_max;
   d.max_stable_lr = max_stable_lr(d.sharpness.lambda_max, config.optimizer.momentum());
   d.facts = run_facts(config, arch, prober.inputs());
@@ -97,7 +102,8 @@ double log_log_slope(const std::vector<double>& x, const std::vector<double>& y)
   return n >= 2 && denominator != 0 ? (n * sxy - sx * sy) / denominator : std::nan("");
 }
 
-Diagnosis diagnose(const RunConfig& config, const PreparedData& data, const DiagnoseConfig& options) {
+Diagnosis diagnose(const RunConfig& config, const PreparedData& data,
+                   const DiagnoseConfig& options) {
   set_threads(config.threads);
   return config.f64 ? diagnose_typed<double>(config, data, options)
                     : diagnose_typed<float>(config, data, options);

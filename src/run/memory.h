@@ -20,7 +20,7 @@
 
 #include <string>
 
-#include "train/run.h"
+#include "run/run.h"
 
 namespace mlpscope {
 

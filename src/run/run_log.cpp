@@ -1,4 +1,4 @@
-#include "io/run_log.h"
+#include "run/run_log.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -57,7 +57,6 @@ nlohmann::json epoch_to_json(const EpochRecord& r) {
   if (r.sharpness) j["sharpness"] = *r.sharpness;
   return j;
 }
-
 
 nlohmann::json summary_to_json(const TrainSummary& s, const Verdict& v,
                                const nlohmann::json& options) {

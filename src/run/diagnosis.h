@@ -16,7 +16,7 @@
 #include "diagnose/sharpness.h"
 #include "diagnose/theory.h"
 #include "diagnose/verdict.h"
-#include "train/run.h"
+#include "run/run.h"
 
 namespace mlpscope {
 
@@ -51,7 +51,8 @@ struct DiagnoseConfig {
   int scale_points = 9;
 };
 
-Diagnosis diagnose(const RunConfig& config, const PreparedData& data, const DiagnoseConfig& options);
+Diagnosis diagnose(const RunConfig& config, const PreparedData& data,
+                   const DiagnoseConfig& options);
 
 // Least-squares slope of log(y) against log(x) over the points where both are positive.
 double log_log_slope(const std::vector<double>& x, const std::vector<double>& y);

@@ -1,15 +1,19 @@
 // One training run from a RunConfig: load the data, build the network, draw (or load)
 // its initial weights, train, and return the summary with the trained model.
-// Used by `mlpscope train` and, run after run, by sweeps.
+// TrainingRun is that run as an object a caller advances (a Stepper, train/stepper.h, in
+// the precision the config asks for): the server pauses and steps it, Python streams it.
+// run_training runs one to the end: `mlpscope train` and, run after run, sweeps.
 #pragma once
 
 #include <atomic>
+#include <memory>
 #include <optional>
+#include <vector>
 
 #include "data/dataset.h"
 #include "diagnose/verdict.h"
 #include "io/model.h"
-#include "train/run_config.h"
+#include "run/run_config.h"
 #include "train/trainer.h"
 
 namespace mlpscope {
@@ -47,8 +51,35 @@ struct RunResult {
   Model model;     // the trained network with the data transform and the run's options
 };
 
-// Refuses a run that would not fit in memory (train/memory.h) before allocating it.
-// `stop`, when given, is polled between steps (TrainConfig::stop).
+class TrainingRun {
+ public:
+  // Refuses a run that would not fit in memory (run/memory.h) before allocating it, then
+  // builds the network and takes the record at initialization, which the listeners (not
+  // null, called in order) see first. `stop`, when given, is polled before every step of
+  // run() and epoch() (TrainConfig::stop). `data` must outlive the run.
+  TrainingRun(const RunConfig& config, const PreparedData& data,
+              std::vector<TrainObserver*> listeners = {}, const WatchConfig& watch = {},
+              const std::atomic<bool>* stop = nullptr);
+  ~TrainingRun();
+  TrainingRun(TrainingRun&&) noexcept;
+  TrainingRun& operator=(TrainingRun&&) noexcept;
+
+  bool step();   // one optimizer step; false once the run has ended
+  bool epoch();  // to the end of the current epoch; false once the run has ended
+  void run();    // to the end
+  void stop();   // ends the run here: the summary says interrupted
+  bool finished() const;
+  const TrainSummary& summary() const;  // the records so far
+  // Once finished: the summary, the verdict on it and the trained model.
+  RunResult result() const;
+
+  struct State;  // the run in one precision (run.cpp)
+
+ private:
+  std::unique_ptr<State> state_;
+};
+
+// A TrainingRun to the end: its result.
 RunResult run_training(const RunConfig& config, const PreparedData& data,
                        TrainObserver* observer = nullptr, const WatchConfig& watch = {},
                        const std::atomic<bool>* stop = nullptr);
@@ -56,6 +87,7 @@ RunResult run_training(const RunConfig& config, const PreparedData& data,
 // The facts a verdict needs about a run: architecture, lr, and theory at initialization
 // from the inputs of `probe_inputs`.
 template <class T>
-RunFacts run_facts(const RunConfig& config, const Architecture& arch, const Matrix<T>& probe_inputs);
+RunFacts run_facts(const RunConfig& config, const Architecture& arch,
+                   const Matrix<T>& probe_inputs);
 
 }  // namespace mlpscope
