@@ -17,7 +17,18 @@
 //   what and where; the library never prints and never exits.
 #pragma once
 
+// GCC 12 warns -Wmaybe-uninitialized inside its own AVX-512 headers for every Eigen product
+// built with -march=native (`__Y = __Y` in _mm256_undefined_pd; GCC bug 105593, a false
+// positive): some 700 warnings that would hide real ones. Silenced for Eigen's headers
+// alone, where immintrin.h is first included, on GCC 12 alone.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <Eigen/Core>
+#pragma GCC diagnostic pop
+#else
+#include <Eigen/Core>
+#endif
 #include <cstdint>
 
 namespace mlpscope {

@@ -80,9 +80,10 @@ bool wait_until(F ready, std::chrono::milliseconds limit) {
 
 // A run long enough to be stopped in the middle: 2000 spiral samples, batch 8, 64-64.
 Args long_train(const std::string& model, const std::string& log, int epochs) {
-  return {MLPSCOPE_BINARY, "train", "--data", "spiral:n=2000", "--hidden", "64,64",
-          "--batch", "8", "--epochs", std::to_string(epochs), "--optimizer", "adam",
-          "--lr", "0.001", "--save", model, "--log", log};
+  return {MLPSCOPE_BINARY, "train",   "--data", "spiral:n=2000", "--hidden",
+          "64,64",         "--batch", "8",      "--epochs",      std::to_string(epochs),
+          "--optimizer",   "adam",    "--lr",   "0.001",         "--save",
+          model,           "--log",   log};
 }
 
 void expect_log_parses(const std::string& log) {
@@ -99,10 +100,13 @@ TEST_F(Interrupt, KilledTrainLeavesNoHalfWrittenModelOrLogLine) {
   for (int attempt = 0; attempt < 6; ++attempt) {
     const int delay = delay_ms(random);
     SCOPED_TRACE("killed after " + std::to_string(delay) + " ms");
-    const std::string model = path("m" + std::to_string(attempt) + ".model");
-    const std::string log = path("run" + std::to_string(attempt) + ".jsonl");
-    const pid_t pid = mlpscope::testing::start_command(long_train(model, log, 40), path("out"),
-                                                       path("err"));
+    // "m" + n, not "m" + std::to_string(attempt): GCC 12 warns -Wrestrict, falsely, on
+    // operator+(const char*, string&&) (GCC bug 105651).
+    const std::string n = std::to_string(attempt);
+    const std::string model = path("m" + n + ".model");
+    const std::string log = path("run" + n + ".jsonl");
+    const pid_t pid =
+        mlpscope::testing::start_command(long_train(model, log, 40), path("out"), path("err"));
     std::this_thread::sleep_for(std::chrono::milliseconds(delay));
     ::kill(pid, SIGKILL);
     const int status = mlpscope::testing::wait_for(pid);
@@ -125,8 +129,8 @@ TEST_F(Interrupt, KilledTrainLeavesNoHalfWrittenModelOrLogLine) {
 
 TEST_F(Interrupt, SigintStopsTrainWithLogSummaryAndModel) {
   const std::string model = path("m.model"), log = path("run.jsonl");
-  const pid_t pid = mlpscope::testing::start_command(long_train(model, log, 100000), path("out"),
-                                                     path("err"));
+  const pid_t pid =
+      mlpscope::testing::start_command(long_train(model, log, 100000), path("out"), path("err"));
   // Wait for epoch 2's record: SIGINT then lands in the middle of epoch 3 or later.
   const bool started = wait_until([&] { return complete_lines(log) >= 3; }, 60s);
   ::kill(pid, SIGINT);
@@ -159,9 +163,15 @@ TEST_F(Interrupt, SigintStopsTrainWithLogSummaryAndModel) {
 
 // A sweep long enough to stop in the middle: 4 lr × 2 init × 4 seeds = 32 runs.
 Args sweep_args(const std::string& out) {
-  return {MLPSCOPE_BINARY, "sweep", "--data", "spiral:n=200", "--hidden", "16", "--epochs",
-          "30", "--vary", "lr=log:1e-3..1:4", "--vary", "init=uniform:-1,1;he_normal",
-          "--seeds", "4", "--jobs", "2", "--out", out};
+  return {MLPSCOPE_BINARY, "sweep",
+          "--data",        "spiral:n=200",
+          "--hidden",      "16",
+          "--epochs",      "30",
+          "--vary",        "lr=log:1e-3..1:4",
+          "--vary",        "init=uniform:-1,1;he_normal",
+          "--seeds",       "4",
+          "--jobs",        "2",
+          "--out",         out};
 }
 
 std::size_t finished_runs(const std::string& dir) {
@@ -185,8 +195,8 @@ TEST_F(Interrupt, SigintStopsSweepThatResumesToTheSameResults) {
   const std::size_t stored = finished_runs(out);
   EXPECT_GE(stored, 3u);
   EXPECT_LT(stored, 32u) << "the sweep finished before SIGINT reached it";
-  EXPECT_NE(err.find("mlpscope: interrupted: " + std::to_string(stored) + " runs stored in " +
-                     out + "/results.sqlite, " + std::to_string(32 - stored) +
+  EXPECT_NE(err.find("mlpscope: interrupted: " + std::to_string(stored) + " runs stored in " + out +
+                     "/results.sqlite, " + std::to_string(32 - stored) +
                      " left; run the same command again to resume"),
             std::string::npos)
       << err;
