@@ -11,7 +11,8 @@ int main() {
   using namespace mlpscope;
   const Dataset xor_data = load_data("xor:n=200,noise=0").train;  // 2 features, 2 classes
 
-  Architecture arch{{2, 8, 2}, Activation::parse("tanh"),
+  Architecture arch{{2, 8, 2},
+                    Activation::parse("tanh"),
                     Head::make(OutputKind::softmax, LossKind::cross_entropy)};
   Network<float> net(arch);
   Rng rng(/*seed=*/1);
@@ -24,7 +25,7 @@ int main() {
   config.epochs = 300;
   const TrainSummary summary = train(net, xor_data, /*test_set=*/nullptr, config);
 
-  std::printf("XOR: loss %.4f -> %.4f, accuracy %.1f%%\n", summary.initial_loss,
-              summary.final_loss, 100.0 * summary.train_accuracy);
+  std::printf("XOR: loss %.4f -> %.4f, accuracy %.1f%%\n", summary.initial_loss, summary.final_loss,
+              100.0 * summary.train_accuracy);
   return summary.train_accuracy >= 0.99 ? 0 : 1;
 }
