@@ -20,7 +20,7 @@ struct RunRecords {
 // or empty file. A log cut short by a killed run (no summary line) is read as it is.
 RunRecords read_run_log(const std::string& path);
 
-// The records a run log of this run would hold (io/run_log.h): every EpochRecord, then
+// The records a run log of this run would hold (run/run_log.h): every EpochRecord, then
 // `summary` (summary_to_json of the run).
 RunRecords run_records(const TrainSummary& summary, const nlohmann::json& summary_json);
 

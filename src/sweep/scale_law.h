@@ -19,7 +19,7 @@
 // saturated; saturation makes ∂²ℓ/∂f² and ∂ℓ/∂f vanish and λmax grows more slowly, then
 // falls; and at small c, where c^d·|f₁| ≪ |y|, the residual term's c^(d−2) dominates. The map
 // shows the prediction beside the measured 2/λmax, and the fitted exponent of the measured
-// values (log_log_slope of src/diagnose/diagnosis.h, the one `diagnose --homogeneity`
+// values (log_log_slope of src/run/diagnosis.h, the one `diagnose --homogeneity`
 // fits), so that where the law holds and where it breaks can be read off.
 #pragma once
 
