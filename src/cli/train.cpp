@@ -22,24 +22,6 @@ namespace mlpscope::cli {
 
 namespace {
 
-// Fans every event out to the terminal and the log, in that order.
-class Observers : public TrainObserver {
- public:
-  Observers(TrainObserver* a, TrainObserver* b) : a_(a), b_(b) {}
-  void on_epoch(const EpochRecord& r) override {
-    if (a_) a_->on_epoch(r);
-    if (b_) b_->on_epoch(r);
-  }
-  void on_progress(int epoch, Index done, Index total) override {
-    if (a_) a_->on_progress(epoch, done, total);
-    if (b_) b_->on_progress(epoch, done, total);
-  }
-
- private:
-  TrainObserver* a_;
-  TrainObserver* b_;
-};
-
 void print_header(std::FILE* out, const RunConfig& c, const PreparedData& data,
                   const Architecture& arch) {
   std::fprintf(out, "data     %s: %s samples", data.train.name.c_str(),
@@ -153,10 +135,12 @@ int run(CommandOptions& options) {
   if (!quiet) print_header(out, config, data, arch);
 
   TerminalObserver terminal(out, config.epochs, data.train.size(), quiet);
-  Observers observers(&terminal, log.get());
 
   // From here Ctrl-C stops at the next step and still writes the log, summary and model.
-  const RunResult result = run_training(config, data, &observers, watch, stop_on_interrupt());
+  // The terminal hears of each record first, then the log.
+  TrainingRun training(config, data, {&terminal, log.get()}, watch, stop_on_interrupt());
+  training.run();
+  const RunResult result = training.result();
   const nlohmann::json summary = summary_to_json(result.summary, result.verdict, config.to_json());
   if (log) log->write(summary);
   if (!options.get("save").empty()) save_model(result.model, options.get("save"));

@@ -54,8 +54,8 @@ struct RunResult {
 class TrainingRun {
  public:
   // Refuses a run that would not fit in memory (run/memory.h) before allocating it, then
-  // builds the network and takes the record at initialization, which the listeners (not
-  // null, called in order) see first. `stop`, when given, is polled before every step of
+  // builds the network and takes the record at initialization, which the listeners (nulls
+  // skipped, called in order) see first. `stop`, when given, is polled before every step of
   // run() and epoch() (TrainConfig::stop). `data` must outlive the run.
   TrainingRun(const RunConfig& config, const PreparedData& data,
               std::vector<TrainObserver*> listeners = {}, const WatchConfig& watch = {},
