@@ -61,31 +61,20 @@ void Network<T>::forward_from(Index first, const Matrix<T>& X, Workspace<T>& ws)
 
 namespace {
 
-// The gradient stored in a flat vector by the fast kernels.
+// The gradient stored in a flat vector by a dense layer's backward kernel: the fast one
+// (dense_backward) or the formulas as they read (reference_dense_backward, the oracle).
 template <class T>
+using DenseBackward = void (*)(const ConstMatrixMap<T>&, const Matrix<T>&, const Matrix<T>&,
+                               MatrixMap<T>&, VectorMap<T>&, Matrix<T>*);
+
+template <class T, DenseBackward<T> kernel>
 class StoredGradients final : public LayerGradientSink<T> {
  public:
   StoredGradients(const Network<T>& net, Vector<T>& grads) : net_(net), grads_(grads) {}
   void layer(Index l, const Matrix<T>& input, const Matrix<T>& dZ, Matrix<T>* dA_below) override {
     MatrixMap<T> dW = net_.W_in(grads_, l);
     VectorMap<T> db = net_.b_in(grads_, l);
-    dense_backward<T>(net_.W(l), input, dZ, dW, db, dA_below);
-  }
-
- private:
-  const Network<T>& net_;
-  Vector<T>& grads_;
-};
-
-// The same by the formulas as they read: the oracle.
-template <class T>
-class ReferenceGradients final : public LayerGradientSink<T> {
- public:
-  ReferenceGradients(const Network<T>& net, Vector<T>& grads) : net_(net), grads_(grads) {}
-  void layer(Index l, const Matrix<T>& input, const Matrix<T>& dZ, Matrix<T>* dA_below) override {
-    MatrixMap<T> dW = net_.W_in(grads_, l);
-    VectorMap<T> db = net_.b_in(grads_, l);
-    reference_dense_backward<T>(net_.W(l), input, dZ, dW, db, dA_below);
+    kernel(net_.W(l), input, dZ, dW, db, dA_below);
   }
 
  private:
@@ -114,7 +103,7 @@ template <class T>
 void Network<T>::backward(const Matrix<T>& X, const std::int32_t* labels, Workspace<T>& ws,
                           Vector<T>& grads) const {
   if (grads.size() != params_.size()) grads.resize(params_.size());
-  StoredGradients<T> sink(*this, grads);
+  StoredGradients<T, &dense_backward<T>> sink(*this, grads);
   backward(X, labels, ws, sink);
 }
 
@@ -137,7 +126,7 @@ template <class T>
 void Network<T>::reference_backward(const Matrix<T>& X, const std::int32_t* labels,
                                     Workspace<T>& ws, Vector<T>& grads) const {
   if (grads.size() != params_.size()) grads.resize(params_.size());
-  ReferenceGradients<T> sink(*this, grads);
+  StoredGradients<T, &reference_dense_backward<T>> sink(*this, grads);
   backward(X, labels, ws, sink);
 }
 
