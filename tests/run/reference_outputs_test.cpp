@@ -11,9 +11,10 @@
 // divergence, f64, a test set, probes with λmax, diagnose with homogeneity, the toy and a
 // sweep.
 //
-// Last bits depend on the CPU's vector instructions (docs/determinism.md), so the
-// references hold for the machine they were captured on, named in reference/machine.txt;
-// elsewhere the test skips, saying so. To capture them anew (only from a commit whose
+// Last bits depend on the CPU's vector instructions and on the build's optimisation flags
+// (docs/determinism.md), so the references hold for the machine and build they were
+// captured with, named in reference/machine.txt; elsewhere (another CPU, the -O1
+// sanitizer build) the test skips, saying so. To capture them anew (only from a commit whose
 // results are known good, never to make a failing refactor pass):
 //   MLPSCOPE_UPDATE_REFERENCE=1 build/reference_outputs_test
 #include <gtest/gtest.h>
@@ -46,7 +47,8 @@ bool updating() {
   return v && std::string(v) == "1";
 }
 
-// The CPU's model name and its vector extensions: what the last bits depend on.
+// The CPU's model name, its vector extensions and the build's flags: what the last bits
+// depend on.
 std::string machine_signature() {
   std::ifstream in("/proc/cpuinfo");
   std::string line, model, flags;
@@ -57,7 +59,7 @@ std::string machine_signature() {
   std::string vector;
   for (const char* f : {"avx512f", "avx512bw", "avx512vl", "avx2", "fma"})
     if (flags.find(std::string(" ") + f) != std::string::npos) vector += std::string(" ") + f;
-  return model + " |" + vector + "\n";
+  return model + " |" + vector + "\nbuild: " + MLPSCOPE_BUILD_FLAVOUR + "\n";
 }
 
 // JSON without its wall-clock fields, at any depth.
