@@ -38,25 +38,26 @@ nlohmann::json to_json(const Diagnosis& d) {
     layers.push_back(std::move(j));
   }
   const OutputStats& o = *d.at_init.output;
-  nlohmann::json j = {{"layers", layers},
-                      {"output_saturation",
-                       {{"mean_top_probability", o.mean_top_probability},
-                        {"confident_fraction", o.confident_fraction},
-                        {"logit_gradient", o.logit_gradient},
-                        {"majority_fraction", o.majority_fraction}}},
-                      {"loss", d.at_init.loss},
-                      {"accuracy", d.at_init.accuracy},
-                      {"sharpness", d.sharpness.lambda_max},
-                      {"sharpness_iterations", d.sharpness.iterations},
-                      {"sharpness_converged", d.sharpness.converged},
-                      {"max_stable_lr", optional_json(d.max_stable_lr)},
-                      {"lr", d.facts.lr},
-                      {"predicted_verdict", d.prediction.verdict},
-                      {"cause", d.prediction.cause.empty() ? nlohmann::json(nullptr)
-                                                           : nlohmann::json(d.prediction.cause)},
-                      {"explanation", d.prediction.explanation},
-                      {"suggestions", d.prediction.suggestions},
-                      {"checks", d.prediction.checks}};
+  nlohmann::json j = {
+      {"layers", layers},
+      {"output_saturation",
+       {{"mean_top_probability", o.mean_top_probability},
+        {"confident_fraction", o.confident_fraction},
+        {"logit_gradient", o.logit_gradient},
+        {"majority_fraction", o.majority_fraction}}},
+      {"loss", d.at_init.loss},
+      {"accuracy", d.at_init.accuracy},
+      {"sharpness", d.sharpness.lambda_max},
+      {"sharpness_iterations", d.sharpness.iterations},
+      {"sharpness_converged", d.sharpness.converged},
+      {"max_stable_lr", optional_json(d.max_stable_lr)},
+      {"lr", d.facts.lr},
+      {"predicted_verdict", name(d.prediction.verdict)},
+      {"cause", d.prediction.cause == Cause::none ? nlohmann::json(nullptr)
+                                                  : nlohmann::json(name(d.prediction.cause))},
+      {"explanation", d.prediction.explanation},
+      {"suggestions", d.prediction.suggestions},
+      {"checks", d.prediction.checks}};
   if (d.homogeneity) {
     nlohmann::json points = nlohmann::json::array();
     for (const auto& p : d.homogeneity->points)
@@ -142,8 +143,9 @@ void print_human(const Diagnosis& d, const PreparedData& data, Index probe) {
         h.output_exponent, h.grad_exponent, h.sharpness_exponent, -h.sharpness_exponent, -h.depth);
   }
   const Verdict& v = d.prediction;
-  std::printf("\npredicted %s%s%s\n%s\n", v.verdict.c_str(), v.cause.empty() ? "" : ": ",
-              v.cause.c_str(), wrap(v.explanation, 10).c_str());
+  std::printf("\npredicted %s%s%s\n%s\n", std::string(name(v.verdict)).c_str(),
+              v.cause == Cause::none ? "" : ": ", std::string(name(v.cause)).c_str(),
+              wrap(v.explanation, 10).c_str());
   for (const auto& s : v.suggestions) std::printf("  try     %s\n", s.c_str());
   for (const auto& c : v.checks) std::printf("  check   %s\n", c.c_str());
 }

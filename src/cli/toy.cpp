@@ -60,7 +60,7 @@ int run(CommandOptions& options) {
                                             {"x0", options.get("x0")},
                                             {"steps", options.get("steps")}});
   const std::vector<double> xs = iterate(s.f, s.lr, s.x0, s.steps);
-  const ToyVerdict verdict = classify(xs);
+  const VerdictKind verdict = classify(xs);
   const std::string why = explain(s.f, s.lr, s.x0);
   const ScanSettings scan;
   std::optional<double> found;
@@ -75,12 +75,9 @@ int run(CommandOptions& options) {
   if (!png.empty()) (void)HeadlessBrowser("png");
 
   if (options.flag("json")) {
-    nlohmann::json out = {{"f", s.f.name()},
-                          {"lr", s.lr},
-                          {"x0", s.x0},
-                          {"iterates", xs},
-                          {"verdict", to_string(verdict)},
-                          {"explanation", why}};
+    nlohmann::json out = {
+        {"f", s.f.name()},          {"lr", s.lr},        {"x0", s.x0}, {"iterates", xs},
+        {"verdict", name(verdict)}, {"explanation", why}};
     if (options.flag("scan")) {
       out["boundary"] = found ? nlohmann::json(*found) : nlohmann::json(nullptr);
       out["closed_form"] = cf.boundary ? nlohmann::json(*cf.boundary) : nlohmann::json(nullptr);
@@ -93,7 +90,7 @@ int run(CommandOptions& options) {
   std::printf("f(x) = %s, lr = %g, x0 = %.10g, %d steps\nupdate   %s\n", s.f.name().c_str(), s.lr,
               s.x0, s.steps, s.f.update_rule().c_str());
   print_iterates(xs);
-  std::printf("verdict  %s: %s\nwhy      %s\n", to_string(verdict).c_str(),
+  std::printf("verdict  %s: %s\nwhy      %s\n", std::string(name(verdict)).c_str(),
               describe(verdict, xs).c_str(), why.c_str());
   if (options.flag("scan")) print_scan(scan, found, cf);
   if (!report.empty()) write_report(toy_report_data(s.f, s.lr, s.x0), report, "report", png);

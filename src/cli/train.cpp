@@ -97,8 +97,8 @@ void print_layers(std::FILE* out, const TrainSummary& s) {
 }
 
 void print_verdict(std::FILE* out, const Verdict& v) {
-  std::fprintf(out, "verdict  %s%s%s\n", v.verdict.c_str(), v.cause.empty() ? "" : ": ",
-               v.cause.c_str());
+  std::fprintf(out, "verdict  %s%s%s\n", std::string(name(v.verdict)).c_str(),
+               v.cause == Cause::none ? "" : ": ", std::string(name(v.cause)).c_str());
   std::fprintf(out, "%s\n", wrap(v.explanation, 9).c_str());
   for (const auto& s : v.suggestions) std::fprintf(out, "  try    %s\n", s.c_str());
   for (const auto& c : v.checks) std::fprintf(out, "  check  %s\n", c.c_str());

@@ -22,7 +22,8 @@ std::string num(double v) { return fmt("%.3g", v); }
 
 // The evidence at initialization that explains a run that does not learn.
 struct Evidence {
-  std::string cause, explanation;
+  Cause cause;
+  std::string explanation;
   std::vector<std::string> suggestions;
 };
 
@@ -50,7 +51,7 @@ std::optional<Evidence> saturation_evidence(const RunFacts& f, const EpochRecord
   if (!init.output || f.arch.head.output == OutputKind::identity) return std::nullopt;
   if (init.output->mean_top_probability <= th::kSaturatedOutput) return std::nullopt;
   if (f.arch.head.loss != LossKind::mse) return std::nullopt;  // CE gradients do not vanish
-  Evidence e{"saturated_output", "", {}};
+  Evidence e{Cause::saturated_output, "", {}};
   e.explanation =
       "the " + f.arch.head.output_name() +
       " output is saturated from the start (mean top probability " +
@@ -84,7 +85,7 @@ std::optional<Evidence> unit_evidence(const RunFacts& f, const EpochRecord& r, c
     const LayerStats& s = r.layers[l];
     if (s.dead_fraction && *s.dead_fraction >= th::kDeadUnits)
       return Evidence{
-          "dead_units",
+          Cause::dead_units,
           fmt("%.0f%%", 100 * *s.dead_fraction) + " of layer-" + std::to_string(l + 1) +
               " relu units are dead " + when +
               " (0 on every probe sample): they pass no gradient and never recover." +
@@ -92,7 +93,7 @@ std::optional<Evidence> unit_evidence(const RunFacts& f, const EpochRecord& r, c
           {"--init he_normal", "--activation leaky_relu:0.01", "--lr " + num(f.lr / 10)}};
     if (s.saturated_fraction && *s.saturated_fraction >= th::kSaturatedUnits)
       return Evidence{
-          "saturated_units",
+          Cause::saturated_units,
           fmt("%.0f%%", 100 * *s.saturated_fraction) + " of layer-" + std::to_string(l + 1) + " " +
               f.arch.activation.name() + " units are saturated " + when +
               " (derivative below 1% of its peak)." + theory_sentence(f, r),
@@ -109,7 +110,7 @@ std::optional<Evidence> gradient_evidence(const RunFacts& f, const EpochRecord& 
   for (const auto& s : r.layers) total += s.grad_norm * s.grad_norm;
   total = std::sqrt(total);
   if (total >= th::kTinyGradient && first >= th::kVanishingRatio * last) return std::nullopt;
-  return Evidence{"vanishing_gradient",
+  return Evidence{Cause::vanishing_gradient,
                   "the gradient reaching layer 1 has norm " + num(first) + " against " + num(last) +
                       " at the last layer (total " + num(total) +
                       "): the early layers cannot learn." + theory_sentence(f, r),
@@ -125,7 +126,7 @@ Evidence stall_evidence(const RunFacts& f, const TrainSummary& s,
   if (auto e = unit_evidence(f, last, "at the end")) return *e;
   if (auto e = gradient_evidence(f, init)) return *e;
   if (last.output && last.output->majority_fraction >= th::kCollapsedShare)
-    return {"collapsed",
+    return {Cause::collapsed,
             fmt("%.0f%%", 100 * last.output->majority_fraction) +
                 " of samples are predicted as one class: the network learned the class prior and "
                 "nothing else.",
@@ -133,7 +134,7 @@ Evidence stall_evidence(const RunFacts& f, const TrainSummary& s,
   double ratio = 0.0;
   for (const auto& l : last.layers) ratio = std::max(ratio, l.update_ratio.value_or(0.0));
   if (!last.layers.empty() && ratio < th::kLowUpdateRatio)
-    return {"lr_too_low",
+    return {Cause::lr_too_low,
             "each step changes the weights by at most " + num(ratio) +
                 " of their norm (healthy training is near 1e-3).",
             {"--lr " + num(f.lr * 10), "--optimizer adam"}};
@@ -144,12 +145,12 @@ Evidence stall_evidence(const RunFacts& f, const TrainSummary& s,
                        }) == losses.end();
   if (falling)
     return {
-        "lr_too_low",
+        Cause::lr_too_low,
         "the loss fell at every epoch, but too little to matter: the steps are too small for this "
         "init and loss.",
         {"--lr " + num(f.lr * 10), "--optimizer adam"}};
   return {
-      "plateau",
+      Cause::plateau,
       "the loss stopped improving at " + num(s.best_loss) + " without the probes showing a cause.",
       {"--lr " + num(f.lr / 3), "--optimizer adam", "more hidden units"}};
 }
@@ -213,7 +214,7 @@ Verdict judge_run(const TrainSummary& s, const RunFacts& f) {
 
   if (s.diverged_at_step || !std::isfinite(s.final_loss) || !std::isfinite(worst) ||
       worst > th::kDivergedLossFactor * L0) {
-    v.verdict = "diverged";
+    v.verdict = VerdictKind::diverged;
     const bool overflowed = s.diverged_at_layer.has_value();
     v.explanation =
         overflowed
@@ -228,13 +229,13 @@ Verdict judge_run(const TrainSummary& s, const RunFacts& f) {
                        : std::string()) +
                   ".";
     if (lr_bound && f.lr > th::kUnstableLrFactor * *lr_bound && !f.adaptive) {
-      v.cause = "lr_too_high";
+      v.cause = Cause::lr_too_high;
       v.explanation += " At initialization the sharpness was " + num(*f.sharpness_at_init) +
                        ", so gradient descent is stable only for lr < " + num(*lr_bound) +
                        "; --lr " + num(f.lr) + " is " + num(f.lr / *lr_bound) + "x that.";
       v.suggestions = {"--lr " + num(*lr_bound / 2), "--init he_normal"};
     } else {
-      v.cause = "exploding";
+      v.cause = Cause::exploding;
       v.explanation += " The weights grew until the outputs overflowed.";
       v.suggestions = {"--lr " + num(f.lr / 10), "--init he_normal", "--loss cross_entropy"};
     }
@@ -252,8 +253,8 @@ Verdict judge_run(const TrainSummary& s, const RunFacts& f) {
       (s.final_loss <= th::kConvergedLossShare * baseline && learned >= th::kLearnedShare) ||
       s.train_accuracy >= th::kGoodAccuracy;
   if (oscillates(losses, s.best_loss)) {
-    v.verdict = "oscillating";
-    v.cause = "lr_too_high";
+    v.verdict = VerdictKind::oscillating;
+    v.cause = Cause::lr_too_high;
     v.explanation = "the loss flips up and down and ends at " + num(s.final_loss) +
                     ", above its best " + num(s.best_loss) + ".";
     if (lr_bound)
@@ -273,7 +274,7 @@ Verdict judge_run(const TrainSummary& s, const RunFacts& f) {
   if (!good_fit && (progress < th::kStalledProgress || learned < th::kLearnedShare ||
                     recent <= th::kStillImproving || collapsed)) {
     Evidence e = stall_evidence(f, s, losses);
-    v.verdict = "stalled";
+    v.verdict = VerdictKind::stalled;
     v.cause = e.cause;
     v.explanation = "the loss went from " + num(L0) + " to " + num(s.final_loss) + " (best " +
                     num(s.best_loss) + ", chance level " + num(chance_loss(f)) +
@@ -282,8 +283,8 @@ Verdict judge_run(const TrainSummary& s, const RunFacts& f) {
     return v;
   }
   if (!good_fit) {
-    v.verdict = "slow";
-    v.cause = "budget";
+    v.verdict = VerdictKind::slow;
+    v.cause = Cause::budget;
     v.explanation = "the loss was still falling at the end (" + fmt("%.1f%%", 100 * recent) +
                     " over the last quarter of the epochs) and had not yet reached half of " +
                     num(baseline) + " (the initial loss or chance level, whichever is lower).";
@@ -291,7 +292,7 @@ Verdict judge_run(const TrainSummary& s, const RunFacts& f) {
                      "--lr " + num(f.lr * 3), "--optimizer adam"};
     return v;
   }
-  v.verdict = "converged";
+  v.verdict = VerdictKind::converged;
   v.explanation = "the loss fell from " + num(L0) + " to " + num(s.final_loss) +
                   fmt(", train accuracy %.1f%%.", 100 * s.train_accuracy);
   return v;
@@ -305,8 +306,8 @@ Verdict predict_run(const EpochRecord& init, const RunFacts& f) {
   s.initial_loss = s.final_loss = s.best_loss = init.loss;
   add_checks(v, s, f);
   if (lr_bound && f.lr > th::kUnstableLrFactor * *lr_bound && !f.adaptive) {
-    v.verdict = "diverged";
-    v.cause = "lr_too_high";
+    v.verdict = VerdictKind::diverged;
+    v.cause = Cause::lr_too_high;
     v.explanation = "lr " + num(f.lr) + " is above the stability bound 2/λmax = " + num(*lr_bound) +
                     " (sharpness " + num(*f.sharpness_at_init) +
                     "): the first steps overshoot along the sharpest direction." +
@@ -318,13 +319,13 @@ Verdict predict_run(const EpochRecord& init, const RunFacts& f) {
   if (!e) e = unit_evidence(f, init, "at initialization");
   if (!e) e = gradient_evidence(f, init);
   if (e) {
-    v.verdict = "stalled";
+    v.verdict = VerdictKind::stalled;
     v.cause = e->cause;
     v.explanation = e->explanation;
     v.suggestions = e->suggestions;
     return v;
   }
-  v.verdict = "converged";
+  v.verdict = VerdictKind::converged;
   v.explanation =
       "no sign of trouble at initialization: outputs not saturated, no dead or saturated layer, "
       "gradients reach every layer" +

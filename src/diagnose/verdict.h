@@ -8,8 +8,9 @@
 //   converged    a good fit: loss down to kConvergedLossShare of its initial value or train
 //                accuracy ≥ kGoodAccuracy, and no oscillation
 // Causes: lr_too_high, exploding, saturated_output, dead_units, saturated_units,
-// vanishing_gradient, collapsed, lr_too_low, budget, plateau. Thresholds:
-// diagnose/thresholds.h. The explanation quotes the measured numbers that decided.
+// vanishing_gradient, collapsed, lr_too_low, budget, plateau. The verdicts and causes are
+// rows of diagnose/verdict_kinds.h; thresholds: diagnose/thresholds.h. The explanation
+// quotes the measured numbers that decided.
 #pragma once
 
 #include <optional>
@@ -17,14 +18,15 @@
 #include <vector>
 
 #include "diagnose/theory.h"
+#include "diagnose/verdict_kinds.h"
 #include "nn/architecture.h"
 #include "train/record.h"
 
 namespace mlpscope {
 
 struct Verdict {
-  std::string verdict;  // converged, slow, stalled, oscillating, diverged
-  std::string cause;    // empty when converged
+  VerdictKind verdict = VerdictKind::converged;
+  Cause cause = Cause::none;  // none when converged
   std::string explanation;
   std::vector<std::string> suggestions;
   std::vector<std::string> checks;  // sanity checks: loss at init against ln K, collapse

@@ -9,8 +9,7 @@
 
 namespace mlpscope {
 
-std::vector<std::size_t> representative_runs(const std::vector<RunRow>& rows,
-                                             const std::string& verdict) {
+std::vector<std::size_t> representative_runs(const std::vector<RunRow>& rows, VerdictKind verdict) {
   std::vector<std::size_t> of;
   for (std::size_t i = 0; i < rows.size(); ++i)
     if (rows[i].verdict == verdict) of.push_back(i);
@@ -78,16 +77,17 @@ nlohmann::json sweep_report_data(const std::string& dir, const std::vector<std::
   };
 
   std::map<std::string, int> counts;
-  for (const auto& r : rows) ++counts[r.verdict];
+  for (const auto& r : rows) ++counts[std::string(name(r.verdict))];
 
   // Curves: the per-epoch training losses the runner stores in each summary (loss_curve).
   nlohmann::json curves = nlohmann::json::array();
-  for (const char* verdict : {"converged", "slow", "stalled", "oscillating", "diverged"})
-    for (const std::size_t i : representative_runs(rows, verdict)) {
+  for (const VerdictRow& verdict : verdict_table())
+    for (const std::size_t i : representative_runs(rows, verdict.kind)) {
       const nlohmann::json summary = nlohmann::json::parse(rows[i].summary, nullptr, false);
       if (summary.is_discarded() || !summary.contains("loss_curve")) continue;
-      curves.push_back(
-          {{"verdict", verdict}, {"label", run_label(rows[i])}, {"losses", summary["loss_curve"]}});
+      curves.push_back({{"verdict", verdict.name},
+                        {"label", run_label(rows[i])},
+                        {"losses", summary["loss_curve"]}});
     }
 
   nlohmann::json columns = varied;
@@ -101,8 +101,8 @@ nlohmann::json sweep_report_data(const std::string& dir, const std::vector<std::
     nlohmann::json row = nlohmann::json::array();
     for (const auto& name : varied) row.push_back(option_text(r.options, name));
     row.push_back(r.options.value("seed", nlohmann::json(nullptr)));
-    row.push_back(r.verdict);
-    row.push_back(r.cause);
+    row.push_back(name(r.verdict));
+    row.push_back(name(r.cause));
     for (const auto* v :
          {&r.initial_loss, &r.final_loss, &r.best_loss, &r.train_accuracy, &r.test_accuracy})
       row.push_back(optional_json(*v));

@@ -18,7 +18,6 @@ nlohmann::json sweep_report_data(const std::string& dir, const std::vector<std::
 
 // Of the runs with a given verdict, ordered by final loss: the lowest, the median and the
 // highest (fewer when there are fewer runs); indices into `rows`.
-std::vector<std::size_t> representative_runs(const std::vector<RunRow>& rows,
-                                             const std::string& verdict);
+std::vector<std::size_t> representative_runs(const std::vector<RunRow>& rows, VerdictKind verdict);
 
 }  // namespace mlpscope

@@ -73,7 +73,7 @@ nlohmann::json toy_report_data(const PowerFunction& f, double lr, double x0, int
     std::snprintf(label, sizeof label, "x0 = %.4g", s);
     runs.push_back({{"x0", s},
                     {"label", label},
-                    {"verdict", to_string(classify(xs))},
+                    {"verdict", name(classify(xs))},
                     {"iterates", drawn},
                     {"magnitudes", magnitudes}});
   }

@@ -60,24 +60,25 @@ nlohmann::json epoch_to_json(const EpochRecord& r) {
 
 nlohmann::json summary_to_json(const TrainSummary& s, const Verdict& v,
                                const nlohmann::json& options) {
-  return {{"verdict", v.verdict},
-          {"cause", v.cause.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.cause)},
-          {"explanation", v.explanation},
-          {"suggestions", v.suggestions},
-          {"checks", v.checks},
-          {"initial_loss", s.initial_loss},
-          {"final_loss", s.final_loss},
-          {"best_loss", s.best_loss},
-          {"train_accuracy", s.train_accuracy},
-          {"test_accuracy", optional_number(s.test_accuracy)},
-          {"epochs", s.epochs},
-          {"diverged_at_step",
-           s.diverged_at_step ? nlohmann::json(*s.diverged_at_step) : nlohmann::json(nullptr)},
-          {"diverged_at_layer",
-           s.diverged_at_layer ? nlohmann::json(*s.diverged_at_layer) : nlohmann::json(nullptr)},
-          {"seconds", s.seconds},
-          {"interrupted", s.interrupted},
-          {"options", options}};
+  return {
+      {"verdict", name(v.verdict)},
+      {"cause", v.cause == Cause::none ? nlohmann::json(nullptr) : nlohmann::json(name(v.cause))},
+      {"explanation", v.explanation},
+      {"suggestions", v.suggestions},
+      {"checks", v.checks},
+      {"initial_loss", s.initial_loss},
+      {"final_loss", s.final_loss},
+      {"best_loss", s.best_loss},
+      {"train_accuracy", s.train_accuracy},
+      {"test_accuracy", optional_number(s.test_accuracy)},
+      {"epochs", s.epochs},
+      {"diverged_at_step",
+       s.diverged_at_step ? nlohmann::json(*s.diverged_at_step) : nlohmann::json(nullptr)},
+      {"diverged_at_layer",
+       s.diverged_at_layer ? nlohmann::json(*s.diverged_at_layer) : nlohmann::json(nullptr)},
+      {"seconds", s.seconds},
+      {"interrupted", s.interrupted},
+      {"options", options}};
 }
 
 RunLog::RunLog(const std::string& path) : path_(path) {

@@ -14,8 +14,6 @@ namespace mlpscope {
 
 namespace {
 
-const char* const kVerdicts[] = {"converged", "slow", "stalled", "oscillating", "diverged"};
-
 std::optional<double> median(std::vector<double> v) {
   if (v.empty()) return std::nullopt;
   std::sort(v.begin(), v.end());
@@ -79,14 +77,6 @@ void draw_scale_law(const std::vector<std::string>& scales,
 
 }  // namespace
 
-std::string short_verdict(const std::string& v) {
-  if (v == "converged") return "conv";
-  if (v == "stalled") return "stall";
-  if (v == "oscillating") return "osc";
-  if (v == "diverged") return "div";
-  return v;
-}
-
 ConvergenceMap build_map(const GridSpec& spec, const std::vector<GridPoint>& points,
                          const std::vector<RunRow>& rows, const std::vector<std::string>& axes) {
   // Row and column axes; -1 stands for a missing axis with the single value "all".
@@ -134,7 +124,7 @@ ConvergenceMap build_map(const GridSpec& spec, const std::vector<GridPoint>& poi
     if (it == by_key.end()) continue;
     const RunRow& run = *it->second;
     ++cell.runs;
-    ++cell.verdicts[run.verdict];
+    ++cell.verdicts[std::string(name(run.verdict))];
     sample[f] = &run;
     gathered[f][r][c].losses.push_back(run.final_loss.value_or(NAN));
     if (run.sharpness_init && *run.sharpness_init > 0)
@@ -194,14 +184,14 @@ namespace {
 // "3/3 conv 0.0123": the majority verdict with its share of the runs, and the median loss.
 std::string cell_text(const MapCell& cell) {
   if (cell.runs == 0) return "-";
-  std::string best;
+  std::string_view best;
   int count = 0;
-  for (const char* v : kVerdicts) {
-    const auto it = cell.verdicts.find(v);
-    if (it != cell.verdicts.end() && it->second > count) best = v, count = it->second;
+  for (const VerdictRow& v : verdict_table()) {
+    const auto it = cell.verdicts.find(std::string(v.name));
+    if (it != cell.verdicts.end() && it->second > count) best = v.abbreviation, count = it->second;
   }
   std::string s =
-      std::to_string(count) + "/" + std::to_string(cell.expected) + " " + short_verdict(best);
+      std::to_string(count) + "/" + std::to_string(cell.expected) + " " + std::string(best);
   return s + " " + number(cell.median_final_loss, false);
 }
 
@@ -282,7 +272,7 @@ std::string map_to_csv(const ConvergenceMap& map) {
   for (const auto& a : map.facet_axes) out += a + ",";
   out += (map.row_axis.empty() ? "row" : map.row_axis) + "," +
          (map.col_axis.empty() ? "column" : map.col_axis) + ",runs,expected";
-  for (const char* v : kVerdicts) out += std::string(",") + v;
+  for (const VerdictRow& v : verdict_table()) out += "," + std::string(v.name);
   out += ",median_final_loss,max_stable_lr,predicted_max_stable_lr\n";
   for (const auto& facet : map.facets) {
     for (std::size_t r = 0; r < map.row_values.size(); ++r)
@@ -292,8 +282,8 @@ std::string map_to_csv(const ConvergenceMap& map) {
         for (const auto& v : facet.values) line += field(v) + ",";
         line += field(map.row_values[r]) + "," + field(map.col_values[c]) + "," +
                 std::to_string(cell.runs) + "," + std::to_string(cell.expected);
-        for (const char* v : kVerdicts) {
-          const auto it = cell.verdicts.find(v);
+        for (const VerdictRow& v : verdict_table()) {
+          const auto it = cell.verdicts.find(std::string(v.name));
           line += ',';
           line += std::to_string(it == cell.verdicts.end() ? 0 : it->second);
         }

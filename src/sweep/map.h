@@ -57,7 +57,4 @@ std::string map_to_text(const ConvergenceMap& map);
 // predicted_max_stable_lr (the homogeneity prediction where the other axis is init-scale).
 std::string map_to_csv(const ConvergenceMap& map);
 
-// converged → conv, slow → slow, stalled → stall, oscillating → osc, diverged → div.
-std::string short_verdict(const std::string& verdict);
-
 }  // namespace mlpscope

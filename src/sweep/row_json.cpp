@@ -31,8 +31,8 @@ nlohmann::json row_to_json(const RunRow& r) {
   return {{"key", r.key},
           {"grid_index", r.grid_index},
           {"options", r.options},
-          {"verdict", r.verdict},
-          {"cause", r.cause},
+          {"verdict", name(r.verdict)},
+          {"cause", name(r.cause)},
           {"initial_loss", real(r.initial_loss)},
           {"final_loss", real(r.final_loss)},
           {"best_loss", real(r.best_loss)},
@@ -50,8 +50,8 @@ RunRow row_from_json(const nlohmann::json& j) {
     r.key = j.at("key").get<std::string>();
     r.grid_index = j.at("grid_index").get<long long>();
     r.options = j.at("options");
-    r.verdict = j.at("verdict").get<std::string>();
-    r.cause = j.at("cause").get<std::string>();
+    r.verdict = verdict_from_text(j.at("verdict").get<std::string>(), "sweep row");
+    r.cause = cause_from_text(j.at("cause").get<std::string>(), "sweep row");
     r.initial_loss = real_from(j.at("initial_loss"));
     r.final_loss = real_from(j.at("final_loss"));
     r.best_loss = real_from(j.at("best_loss"));

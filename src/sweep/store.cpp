@@ -207,11 +207,11 @@ void ResultStore::insert(const RunRow& row) {
   sqlite3_bind_int64(s.get(), 2, row.grid_index);
   int i = 2;
   for (const auto& o : run_options()) s.bind_json(++i, row.options.value(o.name, nlohmann::json()));
-  s.bind(++i, row.verdict);
-  if (row.cause.empty())
+  s.bind(++i, std::string(name(row.verdict)));
+  if (row.cause == Cause::none)
     sqlite3_bind_null(s.get(), ++i);
   else
-    s.bind(++i, row.cause);
+    s.bind(++i, std::string(name(row.cause)));
   for (const auto& v :
        {row.initial_loss, row.final_loss, row.best_loss, row.train_accuracy, row.test_accuracy})
     s.bind(++i, v);
@@ -246,8 +246,8 @@ std::vector<RunRow> ResultStore::rows() const {
     RunRow r;
     r.key = s.text(0);
     r.grid_index = sqlite3_column_int64(s.get(), 1);
-    r.verdict = s.text(2);
-    r.cause = s.text(3);
+    r.verdict = verdict_from_text(s.text(2), path_);
+    r.cause = cause_from_text(s.text(3), path_);
     r.initial_loss = s.real(4);
     r.final_loss = s.real(5);
     r.best_loss = s.real(6);

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "diagnose/verdict_kinds.h"
+
 struct sqlite3;
 
 namespace mlpscope {
@@ -25,7 +27,8 @@ struct RunRow {
   std::string key;
   long long grid_index = 0;
   nlohmann::json options;  // RunConfig::to_json() of the run
-  std::string verdict, cause;
+  VerdictKind verdict = VerdictKind::converged;
+  Cause cause = Cause::none;
   std::optional<double> initial_loss, final_loss, best_loss, train_accuracy, test_accuracy;
   std::optional<long long> epochs_to_target;
   double seconds = 0.0;

@@ -118,58 +118,42 @@ std::vector<double> iterate(const PowerFunction& f, double lr, double x0, int st
   return xs;
 }
 
-std::string to_string(ToyVerdict verdict) {
-  switch (verdict) {
-    case ToyVerdict::converged:
-      return "converged";
-    case ToyVerdict::slow:
-      return "slow";
-    case ToyVerdict::stalled:
-      return "stalled";
-    case ToyVerdict::oscillating:
-      return "oscillating";
-    case ToyVerdict::diverged:
-      return "diverged";
-  }
-  return "?";
-}
-
-ToyVerdict classify(const std::vector<double>& xs) {
+VerdictKind classify(const std::vector<double>& xs) {
   if (xs.size() < 2) throw Error("classify: needs x_0 and at least one step");
   const double last = xs.back();
-  if (!std::isfinite(last) || std::abs(last) > kBlowUp) return ToyVerdict::diverged;
-  if (std::abs(last) <= tolerance(xs)) return ToyVerdict::converged;
+  if (!std::isfinite(last) || std::abs(last) > kBlowUp) return VerdictKind::diverged;
+  if (std::abs(last) <= tolerance(xs)) return VerdictKind::converged;
   const Tail t = read_tail(xs);
-  if (t.same_flips == t.steps) return ToyVerdict::oscillating;
-  if (t.same == t.steps && t.flips == 0) return ToyVerdict::stalled;
-  if (t.grows == t.steps) return ToyVerdict::diverged;
-  if (t.shrinks == t.steps) return ToyVerdict::slow;
-  return t.flips > 0 ? ToyVerdict::oscillating : ToyVerdict::stalled;
+  if (t.same_flips == t.steps) return VerdictKind::oscillating;
+  if (t.same == t.steps && t.flips == 0) return VerdictKind::stalled;
+  if (t.grows == t.steps) return VerdictKind::diverged;
+  if (t.shrinks == t.steps) return VerdictKind::slow;
+  return t.flips > 0 ? VerdictKind::oscillating : VerdictKind::stalled;
 }
 
-std::string describe(ToyVerdict verdict, const std::vector<double>& xs) {
+std::string describe(VerdictKind verdict, const std::vector<double>& xs) {
   const std::size_t n = xs.size() - 1;
   const std::string at_n = "|x_" + std::to_string(n) + "| = " + num(std::abs(xs.back()));
   const Tail t = read_tail(xs);
   const std::string tail =
       t.steps == 1 ? "the one step" : "each of the last " + std::to_string(t.steps) + " steps";
   switch (verdict) {
-    case ToyVerdict::converged: {
+    case VerdictKind::converged: {
       std::size_t k = 0;
       while (std::abs(xs[k]) > tolerance(xs)) ++k;
       return "|x| ≤ " + num(tolerance(xs)) + " from step " + std::to_string(k) + " (" + at_n + ")";
     }
-    case ToyVerdict::slow:
+    case VerdictKind::slow:
       return "|x| shrank at " + tail + ", but " + at_n + " is still above the tolerance " +
              num(tolerance(xs)) + ": the budget ran out while it was improving";
-    case ToyVerdict::stalled:
+    case VerdictKind::stalled:
       return "|x| changed by at most " + num(kSameMagnitude) + " relatively at " + tail + ", at " +
              at_n;
-    case ToyVerdict::oscillating:
+    case VerdictKind::oscillating:
       if (t.same_flips == t.steps)
         return "x flips sign at every step with " + at_n + " unchanged: the 2-cycle x → −x";
       return "x flips sign while |x| goes up and down, with no trend (" + at_n + ")";
-    case ToyVerdict::diverged:
+    case VerdictKind::diverged:
       if (!std::isfinite(xs.back())) return "x became non-finite at step " + std::to_string(n);
       if (std::abs(xs.back()) > kBlowUp)
         return "|x| passed the blow-up bound " + num(kBlowUp) + " at step " + std::to_string(n) +
@@ -227,7 +211,7 @@ std::optional<double> scan_boundary(const PowerFunction& f, double lr,
     throw Error("scan_boundary: doublings must be in [0, 300]");
   if (!(settings.rel_tol > 0.0)) throw Error("scan_boundary: rel_tol must be positive");
   auto diverges = [&](double x0) {
-    return classify(iterate(f, lr, x0, settings.steps)) == ToyVerdict::diverged;
+    return classify(iterate(f, lr, x0, settings.steps)) == VerdictKind::diverged;
   };
   const bool at_one = diverges(1.0);
   double lo = 0.0, hi = 0.0;

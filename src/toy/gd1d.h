@@ -20,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include "diagnose/verdict_kinds.h"
+
 namespace mlpscope {
 
 // |x| above this, or a non-finite x, stops iterate() and reads as diverged. 1e100 is far
@@ -52,10 +54,8 @@ struct PowerFunction {
 // |x| > kBlowUp or non-finite. Requires lr > 0, x0 finite, 1 ≤ steps ≤ kMaxSteps.
 std::vector<double> iterate(const PowerFunction& f, double lr, double x0, int steps);
 
-enum class ToyVerdict { converged, slow, stalled, oscillating, diverged };
-std::string to_string(ToyVerdict verdict);
-
-// The verdict of a sequence x_0..x_n (n ≥ 1), from the numbers alone, first rule that holds:
+// The verdict (the same five as a network's, diagnose/verdict_kinds.h) of a sequence x_0..x_n (n ≥
+// 1), from the numbers alone, first rule that holds:
 //   diverged     x_n is non-finite or |x_n| > kBlowUp (iterate() stopped there);
 //   converged    |x_n| ≤ kConvergedTolerance·max(1, |x_0|);
 // then over the tail, the last min(n, kTailSteps) steps, with "same" = within kSameMagnitude:
@@ -68,9 +68,9 @@ std::string to_string(ToyVerdict verdict);
 //   stalled      otherwise, without sign flips.
 // Limits, honestly: a sequence that shrinks slowly toward a 2-cycle (|x|^p, p just under 2)
 // reads as slow until it is within kSameMagnitude of the cycle.
-ToyVerdict classify(const std::vector<double>& iterates);
+VerdictKind classify(const std::vector<double>& iterates);
 // One clause on what the numbers did, e.g. "|x| grew at every step to 7.2 at step 100".
-std::string describe(ToyVerdict verdict, const std::vector<double>& iterates);
+std::string describe(VerdictKind verdict, const std::vector<double>& iterates);
 
 // The basin boundary in x0 known in closed form, with the formula and a note on its cause.
 struct ClosedForm {

@@ -5,7 +5,6 @@
 // option, file or line at fault, and nothing on stdout. Good input must give the files and
 // JSON that DESIGN.md ("Command line", "Files") promises, reproducibly.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -13,13 +12,13 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "run/run_config.h"
+#include "support/fixtures.h"
 #include "support/run_command.h"
 
 namespace {
@@ -103,18 +102,8 @@ std::string idx_labels(std::uint32_t n) {
   return bytes;
 }
 
-class CliTest : public ::testing::Test {
+class CliTest : public mlpscope::testing::TempDirTest {
  protected:
-  void SetUp() override {
-    std::random_device random;
-    do {
-      dir_ = fs::temp_directory_path() /
-             ("mlpscope_cli_" + std::to_string(::getpid()) + "_" + std::to_string(random()));
-    } while (!fs::create_directory(dir_));
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
   std::string write(const std::string& name, const std::string& bytes) const {
     std::ofstream(path(name), std::ios::binary) << bytes;
     return path(name);
@@ -125,8 +114,6 @@ class CliTest : public ::testing::Test {
                                         "2", "--quiet", "--save", path("m.model")})));
     return path("m.model");
   }
-
-  fs::path dir_;
 };
 
 // ---- options the command line rejects ------------------------------------------------

@@ -8,16 +8,12 @@
 #include <limits>
 
 #include "core/random.h"
+#include "support/fixtures.h"
 
 namespace mlpscope {
 namespace {
 
-template <class T>
-Matrix<T> random_matrix(Index rows, Index cols, Rng& rng) {
-  Matrix<T> M(rows, cols);
-  for (Index i = 0; i < M.size(); ++i) M(i) = static_cast<T>(rng.normal());
-  return M;
-}
+using testing::normal_matrix;
 
 // ‖a − b‖ / max(‖b‖, 1): the same products summed in another order differ by a few units
 // in the last place of each term, about k·ε relative to the sum of |terms|.
@@ -33,10 +29,10 @@ void check_gemm(Index m, Index n, Index k, double tolerance) {
     for (Op op_b : {Op::none, Op::transpose})
       for (const auto& [alpha, beta] : {std::pair<T, T>{1, 0}, {-0.25, 1}, {2, 0.5}}) {
         const Matrix<T> A =
-            op_a == Op::none ? random_matrix<T>(m, k, rng) : random_matrix<T>(k, m, rng);
+            op_a == Op::none ? normal_matrix<T>(m, k, rng) : normal_matrix<T>(k, m, rng);
         const Matrix<T> B =
-            op_b == Op::none ? random_matrix<T>(k, n, rng) : random_matrix<T>(n, k, rng);
-        Matrix<T> C = random_matrix<T>(m, n, rng);
+            op_b == Op::none ? normal_matrix<T>(k, n, rng) : normal_matrix<T>(n, k, rng);
+        Matrix<T> C = normal_matrix<T>(m, n, rng);
         Matrix<T> opA = op_a == Op::none ? A : Matrix<T>(A.transpose());
         Matrix<T> opB = op_b == Op::none ? B : Matrix<T>(B.transpose());
         // β = 0 must not read C: a NaN there must not reach the result.
@@ -83,7 +79,7 @@ TEST(Blas, SmallGemmTakesTheShapesItWasMeasuredOn) {
 
 TEST(Blas, SmallGemmWritesIntoABlockOfALargerMatrix) {
   Rng rng(7);
-  const Matrix<float> A = random_matrix<float>(32, 20, rng), B = random_matrix<float>(20, 10, rng);
+  const Matrix<float> A = normal_matrix<float>(32, 20, rng), B = normal_matrix<float>(20, 10, rng);
   Matrix<float> big = Matrix<float>::Zero(40, 14);
   gemm<float>(Op::none, Op::none, 1.0f, A, B, 0.0f, big.block(3, 2, 32, 10));
   EXPECT_LT(relative_difference<float>(big.block(3, 2, 32, 10), A * B), 1e-6);
@@ -102,7 +98,7 @@ TEST(Blas, GemmWithAnEmptySumScalesC) {
 
 TEST(Blas, GemmWritesIntoABlockOfALargerMatrix) {
   Rng rng(5);
-  const Matrix<double> A = random_matrix<double>(4, 3, rng), B = random_matrix<double>(3, 2, rng);
+  const Matrix<double> A = normal_matrix<double>(4, 3, rng), B = normal_matrix<double>(3, 2, rng);
   Matrix<double> big = Matrix<double>::Zero(6, 5);
   gemm<double>(Op::none, Op::none, 1.0, A, B, 0.0, big.block(1, 2, 4, 2));
   EXPECT_LT((big.block(1, 2, 4, 2) - A * B).norm(), 1e-14);
@@ -113,11 +109,11 @@ TEST(Blas, GemmWritesIntoABlockOfALargerMatrix) {
 template <class T>
 void check_gemv(Index m, Index n, double tolerance) {
   Rng rng(static_cast<std::uint64_t>(m * 31 + n));
-  const Matrix<T> A = random_matrix<T>(m, n, rng);
+  const Matrix<T> A = normal_matrix<T>(m, n, rng);
   for (Op op : {Op::none, Op::transpose}) {
     const Index in = op == Op::none ? n : m, out = op == Op::none ? m : n;
-    const Vector<T> x = random_matrix<T>(in, 1, rng);
-    const Vector<T> y0 = random_matrix<T>(out, 1, rng);
+    const Vector<T> x = normal_matrix<T>(in, 1, rng);
+    const Vector<T> y0 = normal_matrix<T>(out, 1, rng);
     for (const auto& [alpha, beta] : {std::pair<T, T>{1, 0}, {-3, 1}, {0.5, 2}}) {
       Vector<T> y = y0;
       if (beta == T(0)) y.setConstant(std::numeric_limits<T>::quiet_NaN());

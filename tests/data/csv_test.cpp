@@ -1,7 +1,6 @@
 #include "data/csv.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -9,6 +8,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "support/fixtures.h"
 
 namespace mlpscope {
 namespace {
@@ -16,17 +16,8 @@ namespace {
 namespace fs = std::filesystem;
 
 // A fresh directory per test, removed afterwards.
-class CsvTest : public ::testing::Test {
+class CsvTest : public testing::TempDirTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("mlpscope-csv-" + std::to_string(::getpid()) + "-" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   std::string write(const std::string& text, const std::string& name = "data.csv") const {
     std::string path = (dir_ / name).string();
     std::ofstream(path, std::ios::binary) << text;
@@ -35,19 +26,9 @@ class CsvTest : public ::testing::Test {
 
   // The message of the Error that loading `text` throws ("" when none).
   std::string error_of(const std::string& text, const CsvOptions& options = {}) const {
-    try {
-      load_csv(write(text), options);
-    } catch (const Error& e) {
-      return e.what();
-    }
-    return "";
+    return testing::error_of([&] { load_csv(write(text), options); });
   }
-
-  fs::path dir_;
 };
-
-#define EXPECT_MESSAGE_HAS(message, part) \
-  EXPECT_NE((message).find(part), std::string::npos) << "message: " << (message)
 
 TEST_F(CsvTest, IntegerLabelsInTheLastColumn) {
   const std::string path = write("x1,x2,label\n1.5,-2,0\n3,4e-1,2\n0,0,1\n");

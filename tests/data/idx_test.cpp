@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "support/fixtures.h"
 
 // Every allocation of this test program goes through here, so that a test can see the
 // largest single allocation a call made (IdxTest.MemoryFollowsTheFileNotTheHeader).
@@ -39,21 +40,11 @@ namespace {
 
 namespace fs = std::filesystem;
 using Bytes = std::vector<std::uint8_t>;
+using testing::error_of;
 
 // A fresh directory per test, removed afterwards.
-class IdxTest : public ::testing::Test {
+class IdxTest : public testing::TempDirTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("mlpscope-idx-" + std::to_string(::getpid()) + "-" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
   std::string write(const std::string& name, const Bytes& bytes) const {
     std::ofstream out(path(name), std::ios::binary);
     out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
@@ -66,8 +57,6 @@ class IdxTest : public ::testing::Test {
     gzclose(file);
     return path(name);
   }
-
-  fs::path dir_;
 };
 
 void put_u32(Bytes& out, std::uint32_t v) {
@@ -87,20 +76,6 @@ const Bytes kPixels = {0, 1, 2, 255, 10, 20, 30, 40, 128, 64, 32, 16};
 const Bytes kLabels = {0, 3, 1};
 Bytes images_file() { return idx(0x803, {3, 2, 2}, kPixels); }
 Bytes labels_file() { return idx(0x801, {3}, kLabels); }
-
-// The message of the Error that `load` throws ("" when none).
-template <class F>
-std::string error_of(F load) {
-  try {
-    load();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-#define EXPECT_MESSAGE_HAS(message, part) \
-  EXPECT_NE((message).find(part), std::string::npos) << "message: " << (message)
 
 void expect_round_trip(const Dataset& data) {
   EXPECT_EQ(data.dim, 4);

@@ -1,7 +1,6 @@
 #include "data/load.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -10,6 +9,7 @@
 
 #include "core/error.h"
 #include "data/synthetic.h"
+#include "support/fixtures.h"
 
 namespace mlpscope {
 namespace {
@@ -18,19 +18,8 @@ namespace fs = std::filesystem;
 using Bytes = std::vector<std::uint8_t>;
 
 // A fresh directory per test, removed afterwards.
-class LoadTest : public ::testing::Test {
+class LoadTest : public testing::TempDirTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("mlpscope-load-" + std::to_string(::getpid()) + "-" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
   std::string write(const std::string& name, const Bytes& bytes) const {
     std::ofstream out(path(name), std::ios::binary);
     out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
@@ -49,21 +38,11 @@ class LoadTest : public ::testing::Test {
     write(prefix + "-images-idx3-ubyte", images);
     write(prefix + "-labels-idx1-ubyte", labels);
   }
-
-  fs::path dir_;
 };
 
 std::string error_of(const std::string& spec) {
-  try {
-    load_data(spec);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
+  return testing::error_of([&] { load_data(spec); });
 }
-
-#define EXPECT_MESSAGE_HAS(message, part) \
-  EXPECT_NE((message).find(part), std::string::npos) << "message: " << (message)
 
 TEST(Load, SyntheticHasAnIndependentTestSplit) {
   const DataPair pair = load_data("spiral");

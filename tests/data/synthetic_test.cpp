@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "support/fixtures.h"
 
 namespace mlpscope {
 namespace {
@@ -22,16 +23,8 @@ SyntheticOptions with(Index n, std::optional<double> noise, Index classes, std::
 }
 
 std::string error_of(const std::string& kind, const SyntheticOptions& options) {
-  try {
-    make_synthetic(kind, options);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
+  return testing::error_of([&] { make_synthetic(kind, options); });
 }
-
-#define EXPECT_MESSAGE_HAS(message, part) \
-  EXPECT_NE((message).find(part), std::string::npos) << "message: " << (message)
 
 class EveryKind : public ::testing::TestWithParam<std::string> {};
 

@@ -33,8 +33,8 @@ RunResult train_with(const OptionValues& options) {
 TEST(Story, SaturatedSoftmaxWithMseStalls) {
   const RunResult r =
       train_with(story({{"loss", "mse"}, {"init", "uniform:-1,1"}, {"init-scale", "2"}}));
-  EXPECT_EQ(r.verdict.verdict, "stalled") << r.verdict.explanation;
-  EXPECT_EQ(r.verdict.cause, "saturated_output") << r.verdict.explanation;
+  EXPECT_EQ(r.verdict.verdict, VerdictKind::stalled) << r.verdict.explanation;
+  EXPECT_EQ(r.verdict.cause, Cause::saturated_output) << r.verdict.explanation;
   ASSERT_TRUE(r.summary.history.front().output.has_value());
   EXPECT_GT(r.summary.history.front().output->mean_top_probability, 0.95);
   // The theory sees the init far from He's scale and says so.
@@ -46,10 +46,10 @@ TEST(Story, SaturatedSoftmaxWithMseStalls) {
 
 TEST(Story, HeInitWithCrossEntropyConverges) {
   const RunResult r = train_with(story({{"loss", "cross_entropy"}, {"init", "he_normal"}}));
-  EXPECT_TRUE(r.verdict.verdict == "converged" || r.verdict.verdict == "slow")
-      << r.verdict.verdict << ": " << r.verdict.explanation;
+  EXPECT_TRUE(r.verdict.verdict == VerdictKind::converged || r.verdict.verdict == VerdictKind::slow)
+      << name(r.verdict.verdict) << ": " << r.verdict.explanation;
   EXPECT_GE(r.summary.train_accuracy, 0.9);
-  EXPECT_TRUE(r.verdict.cause.empty() || r.verdict.cause == "budget");
+  EXPECT_TRUE(r.verdict.cause == Cause::none || r.verdict.cause == Cause::budget);
 }
 
 TEST(Story, LrFarAboveTheStabilityBoundDiverges) {
@@ -59,16 +59,17 @@ TEST(Story, LrFarAboveTheStabilityBoundDiverges) {
   const PreparedData data = prepare_data(config);
   const Diagnosis d = diagnose(config, data, DiagnoseConfig{});
   ASSERT_TRUE(d.max_stable_lr.has_value());
-  EXPECT_EQ(d.prediction.verdict, "converged") << d.prediction.explanation;  // lr 0.01 is safe
+  EXPECT_EQ(d.prediction.verdict, VerdictKind::converged)
+      << d.prediction.explanation;  // lr 0.01 is safe
 
   options["lr"] = std::to_string(50 * *d.max_stable_lr);
   const RunResult r = train_with(options);
-  EXPECT_EQ(r.verdict.verdict, "diverged") << r.verdict.explanation;
-  EXPECT_EQ(r.verdict.cause, "lr_too_high") << r.verdict.explanation;
+  EXPECT_EQ(r.verdict.verdict, VerdictKind::diverged) << r.verdict.explanation;
+  EXPECT_EQ(r.verdict.cause, Cause::lr_too_high) << r.verdict.explanation;
   // diagnose at that lr foresees it.
   const Diagnosis at_huge_lr = diagnose(parse_run_config(options), data, DiagnoseConfig{});
-  EXPECT_EQ(at_huge_lr.prediction.verdict, "diverged");
-  EXPECT_EQ(at_huge_lr.prediction.cause, "lr_too_high");
+  EXPECT_EQ(at_huge_lr.prediction.verdict, VerdictKind::diverged);
+  EXPECT_EQ(at_huge_lr.prediction.cause, Cause::lr_too_high);
 }
 
 // Positive homogeneity: with zero biases, scaling every weight of a d-layer relu network by

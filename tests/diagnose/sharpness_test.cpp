@@ -10,26 +10,14 @@
 #include <cmath>
 #include <cstdio>
 
+#include "support/fixtures.h"
+
 namespace mlpscope {
 namespace {
 
-Architecture make_arch(std::vector<Index> sizes, const char* activation, OutputKind output,
-                       LossKind loss) {
-  return Architecture{std::move(sizes), Activation::parse(activation), Head::make(output, loss)};
-}
-
-Matrix<double> normal_matrix(Index rows, Index cols, Rng& rng) {
-  Matrix<double> M(rows, cols);
-  for (Index i = 0; i < M.size(); ++i) M(i) = rng.normal();
-  return M;
-}
-
-std::vector<std::int32_t> random_labels(Index n, Index classes, Rng& rng) {
-  std::vector<std::int32_t> labels(static_cast<std::size_t>(n));
-  for (auto& y : labels)
-    y = static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(classes)));
-  return labels;
-}
+using testing::make_arch;
+using testing::normal_matrix;
+using testing::random_labels;
 
 Eigen::VectorXd gradient_at(Network<double>& net, const Eigen::VectorXd& params,
                             const Matrix<double>& X, const std::vector<std::int32_t>& labels) {

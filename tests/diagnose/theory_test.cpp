@@ -11,17 +11,15 @@
 #include <numbers>
 
 #include "diagnose/probes.h"
+#include "support/fixtures.h"
 
 namespace mlpscope {
 namespace {
 
+using testing::make_arch;
+
 double Phi(double x) { return 0.5 * std::erfc(-x / std::numbers::sqrt2); }
 double phi(double x) { return std::exp(-x * x / 2) / std::sqrt(2 * std::numbers::pi); }
-
-Architecture make_arch(std::vector<Index> sizes, const char* activation) {
-  return Architecture{std::move(sizes), Activation::parse(activation),
-                      Head::make(OutputKind::softmax, LossKind::cross_entropy)};
-}
 
 // E[f(z)], z ~ N(m, s²), by the trapezoid rule on a fine grid over ±12 s: the reference
 // for activations without a closed form.

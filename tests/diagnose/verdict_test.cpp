@@ -84,8 +84,8 @@ TrainSummary stalled_run() {
 
 TEST(Verdict, NonFiniteFinalLossIsDiverged) {
   const Verdict v = judge_run(history({1.0, 0.8, std::nan("")}), facts());
-  EXPECT_EQ(v.verdict, "diverged");
-  EXPECT_EQ(v.cause, "exploding");  // no sharpness known
+  EXPECT_EQ(v.verdict, VerdictKind::diverged);
+  EXPECT_EQ(v.cause, Cause::exploding);  // no sharpness known
   EXPECT_FALSE(v.suggestions.empty());
 }
 
@@ -93,18 +93,18 @@ TEST(Verdict, DivergedAtStepSaysWhere) {
   TrainSummary s = history({1.0, 0.8, 0.7});
   s.diverged_at_step = 17;
   const Verdict v = judge_run(s, facts());
-  EXPECT_EQ(v.verdict, "diverged");
+  EXPECT_EQ(v.verdict, VerdictKind::diverged);
   EXPECT_TRUE(contains(v.explanation, "step 17")) << v.explanation;
 }
 
 TEST(Verdict, LossRisingAboveTheFactorIsDiverged) {
   ASSERT_DOUBLE_EQ(th::kDivergedLossFactor, 10.0);
   const Verdict above = judge_run(history({1.0, 3.0, 10.1, 0.4}), facts());
-  EXPECT_EQ(above.verdict, "diverged");
+  EXPECT_EQ(above.verdict, VerdictKind::diverged);
   EXPECT_TRUE(contains(above.explanation, "10.1")) << above.explanation;
   const Verdict below = judge_run(history({1.0, 3.0, 9.9, 0.4}), facts());
-  EXPECT_NE(below.verdict, "diverged");
-  EXPECT_EQ(below.verdict, "converged");
+  EXPECT_NE(below.verdict, VerdictKind::diverged);
+  EXPECT_EQ(below.verdict, VerdictKind::converged);
 }
 
 // lr against the stability bound 2(1+μ)/λmax: sharpness 123 gives 2/123 = 0.0163.
@@ -114,8 +114,8 @@ TEST(Verdict, DivergedCauseIsLrTooHighOnlyAboveTheBound) {
   f.sharpness_at_init = 123.0;
   f.lr = 0.06;
   Verdict v = judge_run(s, f);
-  EXPECT_EQ(v.verdict, "diverged");
-  EXPECT_EQ(v.cause, "lr_too_high");
+  EXPECT_EQ(v.verdict, VerdictKind::diverged);
+  EXPECT_EQ(v.cause, Cause::lr_too_high);
   EXPECT_TRUE(contains(v.explanation, "123")) << v.explanation;
   EXPECT_TRUE(contains(v.explanation, "0.0163")) << v.explanation;
   EXPECT_TRUE(contains(v.explanation, "3.69x")) << v.explanation;
@@ -125,20 +125,20 @@ TEST(Verdict, DivergedCauseIsLrTooHighOnlyAboveTheBound) {
 
   f.lr = 0.016;  // just below 2/123
   v = judge_run(s, f);
-  EXPECT_EQ(v.cause, "exploding");
+  EXPECT_EQ(v.cause, Cause::exploding);
   EXPECT_FALSE(v.suggestions.empty());
 
   f.lr = 0.0165;  // just above
-  EXPECT_EQ(judge_run(s, f).cause, "lr_too_high");
+  EXPECT_EQ(judge_run(s, f).cause, Cause::lr_too_high);
 
   f.momentum = 0.9;  // the bound widens to 2·1.9/123 = 0.0309
   f.lr = 0.03;
-  EXPECT_EQ(judge_run(s, f).cause, "exploding");
+  EXPECT_EQ(judge_run(s, f).cause, Cause::exploding);
   f.lr = 0.032;
-  EXPECT_EQ(judge_run(s, f).cause, "lr_too_high");
+  EXPECT_EQ(judge_run(s, f).cause, Cause::lr_too_high);
 
   f.adaptive = true;  // adam: the bound does not apply
-  EXPECT_EQ(judge_run(s, f).cause, "exploding");
+  EXPECT_EQ(judge_run(s, f).cause, Cause::exploding);
 }
 
 // --- stalled, slow, converged --------------------------------------------------------------
@@ -147,11 +147,11 @@ TEST(Verdict, StalledBelowTheProgressShare) {
   ASSERT_DOUBLE_EQ(th::kStalledProgress, 0.01);
   // Both still fall by more than kStillImproving at the end; only the progress differs.
   const Verdict below = judge_run(history({1.0, 1.01, 0.995}), facts());  // best 0.5% below
-  EXPECT_EQ(below.verdict, "stalled");
+  EXPECT_EQ(below.verdict, VerdictKind::stalled);
   EXPECT_FALSE(below.suggestions.empty());
   const Verdict above = judge_run(history({1.0, 1.01, 0.985}), facts());  // best 1.5% below
-  EXPECT_EQ(above.verdict, "slow");
-  EXPECT_EQ(above.cause, "budget");
+  EXPECT_EQ(above.verdict, VerdictKind::slow);
+  EXPECT_EQ(above.cause, Cause::budget);
   EXPECT_FALSE(above.suggestions.empty());
 }
 
@@ -159,11 +159,11 @@ TEST(Verdict, SlowWhileStillImprovingElseStalled) {
   ASSERT_DOUBLE_EQ(th::kStillImproving, 0.01);
   // Five records: the last quarter is the last epoch.
   const Verdict improving = judge_run(history({1.0, 0.9, 0.8, 0.7, 0.7 * (1 - 0.011)}), facts());
-  EXPECT_EQ(improving.verdict, "slow");
+  EXPECT_EQ(improving.verdict, VerdictKind::slow);
   EXPECT_TRUE(contains(improving.explanation, "1.1%")) << improving.explanation;
   const Verdict flat = judge_run(history({1.0, 0.9, 0.8, 0.7, 0.7 * (1 - 0.009)}), facts());
-  EXPECT_EQ(flat.verdict, "stalled");
-  EXPECT_FALSE(flat.cause.empty());
+  EXPECT_EQ(flat.verdict, VerdictKind::stalled);
+  EXPECT_FALSE(flat.cause == Cause::none);
 }
 
 TEST(Verdict, ConvergedNeedsAGoodFit) {
@@ -171,17 +171,17 @@ TEST(Verdict, ConvergedNeedsAGoodFit) {
   ASSERT_DOUBLE_EQ(th::kGoodAccuracy, 0.9);
   // By the loss: down to half of the initial loss, or just not.
   Verdict v = judge_run(history({1.0, 0.7, 0.5}, 0.6), facts());
-  EXPECT_EQ(v.verdict, "converged");
-  EXPECT_TRUE(v.cause.empty());
+  EXPECT_EQ(v.verdict, VerdictKind::converged);
+  EXPECT_TRUE(v.cause == Cause::none);
   EXPECT_TRUE(contains(v.explanation, "0.5")) << v.explanation;
-  EXPECT_EQ(judge_run(history({1.0, 0.7, 0.51}, 0.6), facts()).verdict, "slow");
+  EXPECT_EQ(judge_run(history({1.0, 0.7, 0.51}, 0.6), facts()).verdict, VerdictKind::slow);
   // By the accuracy, the loss well above half.
-  EXPECT_EQ(judge_run(history({1.0, 0.8, 0.7}, 0.9), facts()).verdict, "converged");
-  EXPECT_EQ(judge_run(history({1.0, 0.8, 0.7}, 0.89), facts()).verdict, "slow");
+  EXPECT_EQ(judge_run(history({1.0, 0.8, 0.7}, 0.9), facts()).verdict, VerdictKind::converged);
+  EXPECT_EQ(judge_run(history({1.0, 0.8, 0.7}, 0.89), facts()).verdict, VerdictKind::slow);
   // A good fit that stopped improving is converged, not stalled.
-  EXPECT_EQ(judge_run(history({1.0, 0.4, 0.4, 0.4, 0.4}), facts()).verdict, "converged");
+  EXPECT_EQ(judge_run(history({1.0, 0.4, 0.4, 0.4, 0.4}), facts()).verdict, VerdictKind::converged);
   // Without one, the same flat end is a stall.
-  EXPECT_EQ(judge_run(history({1.0, 0.6, 0.6, 0.6, 0.6}), facts()).verdict, "stalled");
+  EXPECT_EQ(judge_run(history({1.0, 0.6, 0.6, 0.6, 0.6}), facts()).verdict, VerdictKind::stalled);
 }
 
 // --- oscillating ----------------------------------------------------------------------------
@@ -190,8 +190,8 @@ TEST(Verdict, AlternatingLossIsOscillating) {
   RunFacts f = facts();
   f.sharpness_at_init = 123.0;
   const Verdict v = judge_run(history({1.0, 0.5, 0.7, 0.5, 0.7, 0.5, 0.7, 0.5, 0.7, 0.6}), f);
-  EXPECT_EQ(v.verdict, "oscillating");
-  EXPECT_EQ(v.cause, "lr_too_high");
+  EXPECT_EQ(v.verdict, VerdictKind::oscillating);
+  EXPECT_EQ(v.cause, Cause::lr_too_high);
   EXPECT_TRUE(contains(v.explanation, "0.0163")) << v.explanation;
   EXPECT_FALSE(v.suggestions.empty());
 }
@@ -208,10 +208,10 @@ TEST(Verdict, OscillationNeedsTheFlipShare) {
   };
   // changes + + + − + −: flips at the last three pairs
   const auto three = with_window({0.5, 0.55, 0.6, 0.65, 0.55, 0.65, 0.6});
-  EXPECT_EQ(judge_run(history(three), facts()).verdict, "oscillating");
+  EXPECT_EQ(judge_run(history(three), facts()).verdict, VerdictKind::oscillating);
   // changes + + + + − +: flips at the last two pairs
   const auto two = with_window({0.5, 0.55, 0.6, 0.65, 0.7, 0.6, 0.65});
-  EXPECT_NE(judge_run(history(two), facts()).verdict, "oscillating");
+  EXPECT_NE(judge_run(history(two), facts()).verdict, VerdictKind::oscillating);
 }
 
 TEST(Verdict, OscillationEndingNearItsBestIsNot) {
@@ -220,11 +220,11 @@ TEST(Verdict, OscillationEndingNearItsBestIsNot) {
   EXPECT_EQ(
       judge_run(history({1.0, best, 0.7, best, 0.7, best, 0.7, best, 0.7, best * 1.011}), facts())
           .verdict,
-      "oscillating");
+      VerdictKind::oscillating);
   EXPECT_NE(
       judge_run(history({1.0, best, 0.7, best, 0.7, best, 0.7, best, 0.7, best * 1.009}), facts())
           .verdict,
-      "oscillating");
+      VerdictKind::oscillating);
 }
 
 // --- causes of a stall -----------------------------------------------------------------------
@@ -237,21 +237,21 @@ TEST(StallCause, SaturatedOutputWithMseThroughSoftmax) {
   s.history.front().output->confident_fraction = 0.8;
   s.history.front().output->logit_gradient = 0.00123;
   Verdict v = judge_run(s, mse);
-  EXPECT_EQ(v.verdict, "stalled");
-  EXPECT_EQ(v.cause, "saturated_output");
+  EXPECT_EQ(v.verdict, VerdictKind::stalled);
+  EXPECT_EQ(v.cause, Cause::saturated_output);
   EXPECT_TRUE(contains(v.explanation, "0.9600")) << v.explanation;
   EXPECT_TRUE(contains(v.explanation, "80%")) << v.explanation;
   EXPECT_TRUE(contains(v.explanation, "0.00123")) << v.explanation;
   EXPECT_FALSE(v.suggestions.empty());
 
   s.history.front().output->mean_top_probability = 0.94;
-  EXPECT_NE(judge_run(s, mse).cause, "saturated_output");
+  EXPECT_NE(judge_run(s, mse).cause, Cause::saturated_output);
   // Cross-entropy's gradient p − y does not vanish: not the cause there.
   s.history.front().output->mean_top_probability = 0.99;
-  EXPECT_NE(judge_run(s, facts("relu", LossKind::cross_entropy)).cause, "saturated_output");
+  EXPECT_NE(judge_run(s, facts("relu", LossKind::cross_entropy)).cause, Cause::saturated_output);
   // An identity output has nothing to saturate.
   EXPECT_NE(judge_run(s, facts("relu", LossKind::mse, OutputKind::identity)).cause,
-            "saturated_output");
+            Cause::saturated_output);
 }
 
 TEST(StallCause, DeadUnitsAtTheShare) {
@@ -259,18 +259,18 @@ TEST(StallCause, DeadUnitsAtTheShare) {
   TrainSummary s = stalled_run();
   s.history.front().layers[0].dead_fraction = 0.5;
   Verdict v = judge_run(s, facts());
-  EXPECT_EQ(v.cause, "dead_units");
+  EXPECT_EQ(v.cause, Cause::dead_units);
   EXPECT_TRUE(contains(v.explanation, "50%")) << v.explanation;
   EXPECT_TRUE(contains(v.explanation, "layer-1")) << v.explanation;
   EXPECT_TRUE(contains(v.explanation, "at initialization")) << v.explanation;
   EXPECT_FALSE(v.suggestions.empty());
 
   s.history.front().layers[0].dead_fraction = 0.49;
-  EXPECT_NE(judge_run(s, facts()).cause, "dead_units");
+  EXPECT_NE(judge_run(s, facts()).cause, Cause::dead_units);
   // Units that died during training count too.
   s.history.back().layers[0].dead_fraction = 0.75;
   v = judge_run(s, facts());
-  EXPECT_EQ(v.cause, "dead_units");
+  EXPECT_EQ(v.cause, Cause::dead_units);
   EXPECT_TRUE(contains(v.explanation, "at the end")) << v.explanation;
 }
 
@@ -283,12 +283,12 @@ TEST(StallCause, SaturatedUnitsAtTheShare) {
   }
   s.history.front().layers[0].saturated_fraction = 0.5;
   const Verdict v = judge_run(s, facts("tanh"));
-  EXPECT_EQ(v.cause, "saturated_units");
+  EXPECT_EQ(v.cause, Cause::saturated_units);
   EXPECT_TRUE(contains(v.explanation, "50%")) << v.explanation;
   EXPECT_TRUE(contains(v.explanation, "tanh")) << v.explanation;
   EXPECT_FALSE(v.suggestions.empty());
   s.history.front().layers[0].saturated_fraction = 0.49;
-  EXPECT_NE(judge_run(s, facts("tanh")).cause, "saturated_units");
+  EXPECT_NE(judge_run(s, facts("tanh")).cause, Cause::saturated_units);
 }
 
 TEST(StallCause, VanishingGradientByRatioOrTotal) {
@@ -299,16 +299,16 @@ TEST(StallCause, VanishingGradientByRatioOrTotal) {
   layers[1].grad_norm = 2.0;
   layers[0].grad_norm = 0.9e-3 * 2.0;
   Verdict v = judge_run(s, facts());
-  EXPECT_EQ(v.cause, "vanishing_gradient");
+  EXPECT_EQ(v.cause, Cause::vanishing_gradient);
   EXPECT_TRUE(contains(v.explanation, "0.0018")) << v.explanation;
   EXPECT_FALSE(v.suggestions.empty());
   layers[0].grad_norm = 1.1e-3 * 2.0;
-  EXPECT_NE(judge_run(s, facts()).cause, "vanishing_gradient");
+  EXPECT_NE(judge_run(s, facts()).cause, Cause::vanishing_gradient);
   // Both layers alike, the total ‖g‖ = sqrt(2)·g on each side of kTinyGradient.
   layers[0].grad_norm = layers[1].grad_norm = 0.6e-7;
-  EXPECT_EQ(judge_run(s, facts()).cause, "vanishing_gradient");
+  EXPECT_EQ(judge_run(s, facts()).cause, Cause::vanishing_gradient);
   layers[0].grad_norm = layers[1].grad_norm = 0.8e-7;
-  EXPECT_NE(judge_run(s, facts()).cause, "vanishing_gradient");
+  EXPECT_NE(judge_run(s, facts()).cause, Cause::vanishing_gradient);
 }
 
 TEST(StallCause, CollapsedAtTheShare) {
@@ -316,7 +316,7 @@ TEST(StallCause, CollapsedAtTheShare) {
   TrainSummary s = stalled_run();
   s.history.back().output->majority_fraction = 0.95;
   const Verdict v = judge_run(s, facts());
-  EXPECT_EQ(v.cause, "collapsed");
+  EXPECT_EQ(v.cause, Cause::collapsed);
   EXPECT_TRUE(contains(v.explanation, "95%")) << v.explanation;
   EXPECT_FALSE(v.suggestions.empty());
   bool checked = false;
@@ -324,7 +324,7 @@ TEST(StallCause, CollapsedAtTheShare) {
   EXPECT_TRUE(checked);
   s.history.back().output->majority_fraction = 0.94;
   const Verdict not_collapsed = judge_run(s, facts());
-  EXPECT_NE(not_collapsed.cause, "collapsed");
+  EXPECT_NE(not_collapsed.cause, Cause::collapsed);
   for (const auto& c : not_collapsed.checks) EXPECT_FALSE(contains(c, "collapse")) << c;
 }
 
@@ -332,16 +332,16 @@ TEST(StallCause, LrTooLowWhenStepsAreTinyElsePlateau) {
   TrainSummary s = stalled_run();
   for (auto& l : s.history.back().layers) l.update_ratio = 0.9e-5;
   Verdict v = judge_run(s, facts());
-  EXPECT_EQ(v.cause, "lr_too_low");
+  EXPECT_EQ(v.cause, Cause::lr_too_low);
   EXPECT_TRUE(contains(v.explanation, "9e-06")) << v.explanation;
   EXPECT_FALSE(v.suggestions.empty());
   s.history.back().layers[1].update_ratio = 2e-5;
   v = judge_run(s, facts());
-  EXPECT_EQ(v.cause, "plateau");
+  EXPECT_EQ(v.cause, Cause::plateau);
   EXPECT_TRUE(contains(v.explanation, "0.998")) << v.explanation;
   EXPECT_FALSE(v.suggestions.empty());
   // Without probes there is no evidence: a plateau.
-  EXPECT_EQ(judge_run(history({1.0, 0.999, 0.998, 0.998}), facts()).cause, "plateau");
+  EXPECT_EQ(judge_run(history({1.0, 0.999, 0.998, 0.998}), facts()).cause, Cause::plateau);
 }
 
 // The evidence at initialization comes first: saturated output over dead units over
@@ -352,12 +352,12 @@ TEST(StallCause, OrderOfEvidence) {
   s.history.front().layers[0].dead_fraction = 0.9;
   s.history.front().layers[0].grad_norm = 0.0;
   s.history.back().output->majority_fraction = 1.0;
-  EXPECT_EQ(judge_run(s, facts("relu", LossKind::mse)).cause, "saturated_output");
-  EXPECT_EQ(judge_run(s, facts("relu", LossKind::cross_entropy)).cause, "dead_units");
+  EXPECT_EQ(judge_run(s, facts("relu", LossKind::mse)).cause, Cause::saturated_output);
+  EXPECT_EQ(judge_run(s, facts("relu", LossKind::cross_entropy)).cause, Cause::dead_units);
   s.history.front().layers[0].dead_fraction = 0.0;
-  EXPECT_EQ(judge_run(s, facts()).cause, "vanishing_gradient");
+  EXPECT_EQ(judge_run(s, facts()).cause, Cause::vanishing_gradient);
   s.history.front().layers[0].grad_norm = 0.5;
-  EXPECT_EQ(judge_run(s, facts()).cause, "collapsed");
+  EXPECT_EQ(judge_run(s, facts()).cause, Cause::collapsed);
 }
 
 // The theory's sentence joins the explanation where the init is far from He's scale.
@@ -397,8 +397,8 @@ TEST(Verdict, CrossEntropyInitialLossAgainstLnK) {
 TEST(Verdict, ZeroEpochsDoesNotCrash) {
   // --epochs 0: the history holds the record at initialization alone.
   const Verdict v = judge_run(history({1.0}), facts());
-  EXPECT_FALSE(v.verdict.empty());
-  EXPECT_NE(v.verdict, "diverged");
+  EXPECT_FALSE(v.explanation.empty());
+  EXPECT_NE(v.verdict, VerdictKind::diverged);
 }
 
 TEST(Verdict, WithinEpochRecordsAreNotEpochs) {
@@ -408,7 +408,7 @@ TEST(Verdict, WithinEpochRecordsAreNotEpochs) {
   spike.loss = 50.0;
   spike.within_epoch = true;
   s.history.insert(s.history.begin() + 1, spike);
-  EXPECT_EQ(judge_run(s, facts()).verdict, "converged");
+  EXPECT_EQ(judge_run(s, facts()).verdict, VerdictKind::converged);
 }
 
 // --- predict_run -------------------------------------------------------------------------
@@ -428,32 +428,33 @@ TEST(Predict, LrAboveTheBoundDiverges) {
   f.sharpness_at_init = 123.0;
   f.lr = 0.05;
   Verdict v = predict_run(healthy_init(), f);
-  EXPECT_EQ(v.verdict, "diverged");
-  EXPECT_EQ(v.cause, "lr_too_high");
+  EXPECT_EQ(v.verdict, VerdictKind::diverged);
+  EXPECT_EQ(v.cause, Cause::lr_too_high);
   EXPECT_TRUE(contains(v.explanation, "0.0163")) << v.explanation;
   EXPECT_TRUE(contains(v.explanation, "123")) << v.explanation;
   EXPECT_FALSE(v.suggestions.empty());
   f.adaptive = true;
-  EXPECT_EQ(predict_run(healthy_init(), f).verdict, "converged");
+  EXPECT_EQ(predict_run(healthy_init(), f).verdict, VerdictKind::converged);
 }
 
 TEST(Predict, SaturatedOutputStalls) {
   EpochRecord init = healthy_init();
   init.output->mean_top_probability = 0.99;
   const Verdict v = predict_run(init, facts("relu", LossKind::mse));
-  EXPECT_EQ(v.verdict, "stalled");
-  EXPECT_EQ(v.cause, "saturated_output");
+  EXPECT_EQ(v.verdict, VerdictKind::stalled);
+  EXPECT_EQ(v.cause, Cause::saturated_output);
   EXPECT_FALSE(v.suggestions.empty());
-  EXPECT_EQ(predict_run(init, facts("relu", LossKind::cross_entropy)).verdict, "converged");
+  EXPECT_EQ(predict_run(init, facts("relu", LossKind::cross_entropy)).verdict,
+            VerdictKind::converged);
 }
 
 TEST(Predict, DeadUnitsAndVanishingGradientsStall) {
   EpochRecord init = healthy_init();
   init.layers[0].dead_fraction = 0.6;
-  EXPECT_EQ(predict_run(init, facts()).cause, "dead_units");
+  EXPECT_EQ(predict_run(init, facts()).cause, Cause::dead_units);
   init = healthy_init();
   init.layers[0].grad_norm = 1e-6;
-  EXPECT_EQ(predict_run(init, facts()).cause, "vanishing_gradient");
+  EXPECT_EQ(predict_run(init, facts()).cause, Cause::vanishing_gradient);
 }
 
 TEST(Predict, HealthyConverges) {
@@ -461,8 +462,8 @@ TEST(Predict, HealthyConverges) {
   f.sharpness_at_init = 123.0;
   f.lr = 0.01;
   const Verdict v = predict_run(healthy_init(), f);
-  EXPECT_EQ(v.verdict, "converged");
-  EXPECT_TRUE(v.cause.empty());
+  EXPECT_EQ(v.verdict, VerdictKind::converged);
+  EXPECT_TRUE(v.cause == Cause::none);
   EXPECT_TRUE(contains(v.explanation, "0.0163")) << v.explanation;
   ASSERT_FALSE(v.checks.empty());
   EXPECT_TRUE(contains(v.checks.front(), "as expected")) << v.checks.front();
@@ -482,17 +483,18 @@ TEST(VerdictBaseline, FallingToChanceLevelIsAStallNotConvergence) {
   s.history.back().output = healthy_output();
   s.history.back().output->majority_fraction = 1.0;
   const Verdict v = judge_run(s, facts());
-  EXPECT_EQ(v.verdict, "stalled");
-  EXPECT_EQ(v.cause, "collapsed");
+  EXPECT_EQ(v.verdict, VerdictKind::stalled);
+  EXPECT_EQ(v.cause, Cause::collapsed);
   EXPECT_TRUE(contains(v.explanation, "chance level")) << v.explanation;
   // The same drop ending well below chance level is convergence.
   EXPECT_EQ(judge_run(history({6e4, 2.0, 0.4 * chance, 0.4 * chance}, 0.8), facts()).verdict,
-            "converged");
+            VerdictKind::converged);
 }
 
 // A good fit is convergence whatever the progress, e.g. a run started from trained weights.
 TEST(VerdictBaseline, GoodFitWinsOverSmallProgress) {
-  EXPECT_EQ(judge_run(history({0.2, 0.2, 0.2, 0.2}, 0.95), facts()).verdict, "converged");
+  EXPECT_EQ(judge_run(history({0.2, 0.2, 0.2, 0.2}, 0.95), facts()).verdict,
+            VerdictKind::converged);
 }
 
 // A loss that falls at every epoch but too little has small steps, not a plateau.
@@ -501,10 +503,10 @@ TEST(StallCause, StrictlyFallingButTooLittleIsLrTooLow) {
   TrainSummary s =
       history({chance, 0.999 * chance, 0.998 * chance, 0.9975 * chance, 0.997 * chance});
   const Verdict v = judge_run(s, facts());
-  EXPECT_EQ(v.verdict, "stalled");
-  EXPECT_EQ(v.cause, "lr_too_low");
+  EXPECT_EQ(v.verdict, VerdictKind::stalled);
+  EXPECT_EQ(v.cause, Cause::lr_too_low);
   s.history[3].loss = 0.999 * chance;  // rose once: no longer strictly falling
-  EXPECT_EQ(judge_run(s, facts()).cause, "plateau");
+  EXPECT_EQ(judge_run(s, facts()).cause, Cause::plateau);
 }
 
 }  // namespace
@@ -520,10 +522,10 @@ TEST(VerdictBaseline, AccuracyMustLeaveChanceLevel) {
   const std::vector<double> losses{1.0, 0.5, 0.45, 0.44};
   EXPECT_EQ(
       judge_run(history(losses, accuracy_at(0.9 * thresholds::kLearnedShare)), facts()).verdict,
-      "stalled");
+      VerdictKind::stalled);
   EXPECT_EQ(
       judge_run(history(losses, accuracy_at(1.1 * thresholds::kLearnedShare)), facts()).verdict,
-      "converged");
+      VerdictKind::converged);
 }
 
 }  // namespace
@@ -543,7 +545,7 @@ TEST(StallCause, SaturatedOutputSuggestsTheInitScaleFromTheory) {
   out.preact_std = 100.0, out.he_std = 1.0;
   f.theory = {hidden, out};
   const Verdict v = judge_run(s, f);
-  ASSERT_EQ(v.cause, "saturated_output");
+  ASSERT_EQ(v.cause, Cause::saturated_output);
   const auto has = [&](const std::string& part) {
     return std::any_of(v.suggestions.begin(), v.suggestions.end(),
                        [&](const std::string& x) { return contains(x, part); });

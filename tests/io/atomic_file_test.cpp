@@ -1,39 +1,25 @@
 #include "io/atomic_file.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
-#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/error.h"
+#include "support/fixtures.h"
 
 namespace mlpscope {
 namespace {
 
 namespace fs = std::filesystem;
-
-#define EXPECT_MESSAGE_HAS(message, part) \
-  EXPECT_NE((message).find(part), std::string::npos) << "message: " << (message)
+using testing::error_of;
 
 // A fresh directory per test, removed afterwards.
-class AtomicFileTest : public ::testing::Test {
+class AtomicFileTest : public testing::TempDirTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("mlpscope-atomic-" + std::to_string(::getpid()) + "-" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
   // Names of the entries of `dir` (the test directory by default).
   std::vector<std::string> entries(const fs::path& dir = {}) const {
     std::vector<std::string> names;
@@ -42,18 +28,7 @@ class AtomicFileTest : public ::testing::Test {
     std::sort(names.begin(), names.end());
     return names;
   }
-
-  fs::path dir_;
 };
-
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 TEST_F(AtomicFileTest, WritesNewFileAndLeavesNoTemporary) {
   write_file_atomically(path("out.txt"), "hello\n");

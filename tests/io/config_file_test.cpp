@@ -7,18 +7,14 @@
 #include <string>
 
 #include "core/error.h"
+#include "support/fixtures.h"
 
 namespace mlpscope {
 namespace {
 
 // The error message of parse_config(text), or "" when it is accepted.
 std::string error_of(const std::string& text) {
-  try {
-    (void)parse_config(text, "run.toml");
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
+  return testing::error_of([&] { (void)parse_config(text, "run.toml"); });
 }
 
 TEST(ConfigFile, EveryValueKindBecomesTheStringAnOptionTakes) {

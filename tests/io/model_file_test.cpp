@@ -1,13 +1,11 @@
 #include "io/model_file.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <functional>
 #include <limits>
 #include <string>
 
@@ -15,29 +13,16 @@
 #include "core/random.h"
 #include "io/atomic_file.h"
 #include "nn/network.h"
+#include "support/fixtures.h"
 
 namespace mlpscope {
 namespace {
 
 namespace fs = std::filesystem;
-
-#define EXPECT_MESSAGE_HAS(message, part) \
-  EXPECT_NE((message).find(part), std::string::npos) << "message: " << (message)
-
-Architecture make_arch(std::vector<Index> sizes, const std::string& activation = "relu",
-                       const std::string& output = "softmax",
-                       const std::string& loss = "cross_entropy") {
-  return Architecture{std::move(sizes), Activation::parse(activation),
-                      Head::make(Head::parse_output(output), Head::parse_loss(loss))};
-}
-
-template <class T>
-Network<T> make_network(Architecture arch, std::uint64_t seed) {
-  Network<T> net(std::move(arch));
-  Rng rng(seed);
-  net.initialize(Init::parse("he_normal"), BiasInit::parse("normal:0,0.1"), 1.0, rng);
-  return net;
-}
+using testing::error_of;
+using testing::make_arch;
+using testing::make_network;
+using testing::same_bits;
 
 // A 4-8-5-3 model with everything a model file holds filled in.
 Model sample_model() {
@@ -47,10 +32,6 @@ Model sample_model() {
   m.class_names = {"cat", "dog", "naïve ünïcode"};
   m.options = {{"lr", 0.01}, {"init", "uniform:-1,1"}, {"hidden", {8, 5}}, {"seed", 7}};
   return m;
-}
-
-bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), 8 * a.size()) == 0);
 }
 
 void expect_same_model(const Model& a, const Model& b) {
@@ -64,15 +45,6 @@ void expect_same_model(const Model& a, const Model& b) {
   EXPECT_TRUE(same_bits(a.transform.inv_std, b.transform.inv_std));
   EXPECT_EQ(a.class_names, b.class_names);
   EXPECT_EQ(a.options, b.options);
-}
-
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
 }
 
 std::string error_loading(const std::string& bytes) {
@@ -104,20 +76,7 @@ nlohmann::json sample_header() {
   return nlohmann::json::parse(bytes.substr(20, header_bytes));
 }
 
-class ModelFileTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("mlpscope-model-" + std::to_string(::getpid()) + "-" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
-  fs::path dir_;
-};
+class ModelFileTest : public testing::TempDirTest {};
 
 TEST_F(ModelFileTest, SaveThenLoadIsBitIdentical) {
   const Model saved = sample_model();
@@ -150,9 +109,9 @@ TEST_F(ModelFileTest, LayoutMatchesTheDocumentedFormat) {
 
 TEST_F(ModelFileTest, FloatNetworkRoundTripsExactly) {
   const Network<float> net =
-      make_network<float>(make_arch({3, 6, 2}, "tanh", "sigmoid", "bce"), 11);
+      make_network<float>(make_arch({3, 6, 2}, "tanh", OutputKind::sigmoid, LossKind::bce), 11);
   save_model(Model::from_network(net), path("f.bin"));
-  Network<float> back(make_arch({3, 6, 2}, "tanh", "sigmoid", "bce"));
+  Network<float> back(make_arch({3, 6, 2}, "tanh", OutputKind::sigmoid, LossKind::bce));
   const Model loaded = load_model(path("f.bin"));
   loaded.copy_to(back);
   EXPECT_EQ(loaded.arch.head.loss, LossKind::bce);

@@ -1,7 +1,6 @@
 #include "io/weights_json.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <cstring>
@@ -15,43 +14,17 @@
 #include "io/atomic_file.h"
 #include "io/model_file.h"
 #include "nn/network.h"
+#include "support/fixtures.h"
 
 namespace mlpscope {
 namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
-
-#define EXPECT_MESSAGE_HAS(message, part) \
-  EXPECT_NE((message).find(part), std::string::npos) << "message: " << (message)
-
-Architecture make_arch(std::vector<Index> sizes, const std::string& activation = "relu",
-                       const std::string& output = "softmax",
-                       const std::string& loss = "cross_entropy") {
-  return Architecture{std::move(sizes), Activation::parse(activation),
-                      Head::make(Head::parse_output(output), Head::parse_loss(loss))};
-}
-
-template <class T>
-Network<T> make_network(Architecture arch, std::uint64_t seed) {
-  Network<T> net(std::move(arch));
-  Rng rng(seed);
-  net.initialize(Init::parse("he_normal"), BiasInit::parse("normal:0,0.1"), 1.0, rng);
-  return net;
-}
-
-bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), 8 * a.size()) == 0);
-}
-
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::error_of;
+using testing::make_arch;
+using testing::make_network;
+using testing::same_bits;
 
 // Import of `weights` after `edit`, as its error message ("" when it loads).
 std::string error_after(const std::function<void(json&)>& edit) {
@@ -61,20 +34,7 @@ std::string error_after(const std::function<void(json&)>& edit) {
   return error_of([&] { weights_from_json(weights, "w.json"); });
 }
 
-class WeightsJsonTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("mlpscope-weights-" + std::to_string(::getpid()) + "-" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
-  fs::path dir_;
-};
+class WeightsJsonTest : public testing::TempDirTest {};
 
 TEST_F(WeightsJsonTest, FieldsAndShapesFollowPyTorch) {
   const Network<double> net = make_network<double>(make_arch({4, 6, 3}), 1);
@@ -139,8 +99,8 @@ TEST_F(WeightsJsonTest, SaveThenLoadThroughFiles) {
 }
 
 TEST_F(WeightsJsonTest, LoadWeightsReadsModelFilesAndJson) {
-  Model m =
-      Model::from_network(make_network<double>(make_arch({3, 4, 2}, "tanh", "sigmoid", "bce"), 4));
+  Model m = Model::from_network(
+      make_network<double>(make_arch({3, 4, 2}, "tanh", OutputKind::sigmoid, LossKind::bce), 4));
   m.class_names = {"no", "yes"};
   save_model(m, path("m.bin"));
   save_weights_json(m, path("w.json"));

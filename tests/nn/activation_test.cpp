@@ -6,13 +6,11 @@
 
 #include "core/error.h"
 #include "core/random.h"
+#include "support/fixtures.h"
 #include "support/gradient_check.h"
 
 namespace mlpscope {
 namespace {
-
-const char* kAll[] = {"relu",    "leaky_relu:0.1", "elu",      "gelu",
-                      "sigmoid", "tanh",           "softplus", "identity"};
 
 double apply(const Activation& a, double z) {
   Matrix<double> Z(1, 1), A;
@@ -37,7 +35,7 @@ TEST(Activation, ForwardValuesByHand) {
 
 // L(Z) = Σ C ⊙ φ(Z) has dL/dZ = C ⊙ φ'(Z): backward with dA = C must match.
 TEST(Activation, BackwardMatchesCentralDifferences) {
-  for (const char* spec : kAll) {
+  for (const char* spec : testing::kEveryActivation) {
     SCOPED_TRACE(spec);
     const Activation act = Activation::parse(spec);
     Rng rng(7);
@@ -63,7 +61,7 @@ TEST(Activation, BackwardMatchesCentralDifferences) {
 }
 
 TEST(Activation, FloatAgreesWithDouble) {
-  for (const char* spec : kAll) {
+  for (const char* spec : testing::kEveryActivation) {
     const Activation act = Activation::parse(spec);
     Matrix<double> Z = Vector<double>::LinSpaced(21, -4.0, 4.0).transpose(), A;
     Matrix<float> Zf = Z.cast<float>(), Af;

@@ -19,6 +19,7 @@
 #include "core/spin_worker.h"
 #include "nn/dense.h"
 #include "nn/network.h"
+#include "support/fixtures.h"
 #include "train/fused_sgd.h"
 #include "train/sgd_kernels.h"
 
@@ -68,9 +69,7 @@ void compare(const Case& c, std::uint64_t seed) {
   Rng rng(seed);
   net.initialize(Init::parse("xavier_normal"), BiasInit::parse("normal:0,0.1"), 1.0, rng);
   const Matrix<T> X = inputs<T>(c.sizes.front(), c.batch, rng);
-  std::vector<std::int32_t> labels(static_cast<std::size_t>(c.batch));
-  for (auto& y : labels)
-    y = static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(c.sizes.back())));
+  const std::vector<std::int32_t> labels = testing::random_labels(c.batch, c.sizes.back(), rng);
 
   Workspace<T> reference, fast;
   net.reference_forward(X, reference);
@@ -114,17 +113,10 @@ void compare(const Case& c, std::uint64_t seed) {
 }
 
 TEST(FastPath, MatchesTheReferenceForEveryActivationHeadAndBatchSize) {
-  const char* activations[] = {"relu",    "leaky_relu:0.1", "elu",      "gelu",
-                               "sigmoid", "tanh",           "softplus", "identity"};
-  const std::pair<OutputKind, LossKind> heads[] = {{OutputKind::softmax, LossKind::mse},
-                                                   {OutputKind::softmax, LossKind::cross_entropy},
-                                                   {OutputKind::sigmoid, LossKind::bce},
-                                                   {OutputKind::sigmoid, LossKind::mse},
-                                                   {OutputKind::identity, LossKind::mse}};
   std::uint64_t seed = 1;
   for (Index batch : {1, 2, 7})
-    for (const char* act : activations)
-      for (const auto& [output, loss] : heads) {
+    for (const char* act : testing::kEveryActivation)
+      for (const auto& [output, loss] : testing::kEveryHead) {
         const Case c{{6, 9, 7, 4}, act, output, loss, batch};
         compare<double>(c, seed);
         compare<float>(c, seed);
@@ -167,9 +159,7 @@ void expect_step_then_forward_exact(const Case& c, std::uint64_t seed) {
   const Vector<T> initial = separate.params();
   const int samples = 12;
   const Matrix<T> data = inputs<T>(c.sizes.front(), samples, rng);
-  std::vector<std::int32_t> labels(samples);
-  for (auto& y : labels)
-    y = static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(c.sizes.back())));
+  const std::vector<std::int32_t> labels = testing::random_labels(samples, c.sizes.back(), rng);
   const T lr = T(0.3);  // large enough that every step moves every touched weight
   Workspace<T> ws_separate, ws_fused;
   FusedSgd<T> sgd;
@@ -224,9 +214,7 @@ void expect_split_close_and_repeatable(const Case& c, std::uint64_t seed) {
   Network<T> split = one, split_again = one;
   const int samples = 12;
   const Matrix<T> data = inputs<T>(c.sizes.front(), samples, rng);
-  std::vector<std::int32_t> labels(samples);
-  for (auto& y : labels)
-    y = static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(c.sizes.back())));
+  const std::vector<std::int32_t> labels = testing::random_labels(samples, c.sizes.back(), rng);
   const T lr = T(0.3);
   Workspace<T> ws_one, ws_split, ws_again;
   Matrix<T> x = data.col(0), x_next;

@@ -6,26 +6,16 @@
 
 #include "core/error.h"
 #include "core/random.h"
+#include "support/fixtures.h"
 #include "support/gradient_check.h"
 
 namespace mlpscope {
 namespace {
 
-struct Pair {
-  OutputKind output;
-  LossKind loss;
-};
-
-const Pair kPairs[] = {
-    {OutputKind::softmax, LossKind::mse},  {OutputKind::sigmoid, LossKind::mse},
-    {OutputKind::identity, LossKind::mse}, {OutputKind::softmax, LossKind::cross_entropy},
-    {OutputKind::sigmoid, LossKind::bce},
-};
-
 TEST(Head, BackwardMatchesCentralDifferencesForEveryPair) {
   const Index K = 4, N = 6;
   std::int32_t labels[N] = {0, 3, 1, 1, 2, 0};
-  for (const Pair& pair : kPairs) {
+  for (const testing::OutputLoss& pair : testing::kEveryHead) {
     const Head head = Head::make(pair.output, pair.loss);
     SCOPED_TRACE(head.output_name() + "+" + head.loss_name());
     Rng rng(11);

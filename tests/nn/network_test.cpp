@@ -4,15 +4,13 @@
 
 #include "core/error.h"
 #include "nn/dense.h"
+#include "support/fixtures.h"
 #include "support/gradient_check.h"
 
 namespace mlpscope {
 namespace {
 
-Architecture make_arch(std::vector<Index> sizes, const char* activation, OutputKind output,
-                       LossKind loss) {
-  return Architecture{std::move(sizes), Activation::parse(activation), Head::make(output, loss)};
-}
+using testing::make_arch;
 
 // Mean loss of the batch as a function of the flat parameter vector.
 double mean_loss(Network<double>& net, const Eigen::VectorXd& params, const Matrix<double>& X,
@@ -28,11 +26,8 @@ double network_gradient_error(const Architecture& arch, std::uint64_t seed) {
   Rng rng(seed);
   net.initialize(Init::parse("xavier_normal"), BiasInit::parse("normal:0,0.1"), 1.0, rng);
   const Index N = 5;
-  Matrix<double> X(arch.sizes.front(), N);
-  for (Index i = 0; i < X.size(); ++i) X(i) = rng.normal();
-  std::vector<std::int32_t> labels(N);
-  for (Index j = 0; j < N; ++j)
-    labels[j] = static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(arch.sizes.back())));
+  const Matrix<double> X = testing::normal_matrix(arch.sizes.front(), N, rng);
+  const std::vector<std::int32_t> labels = testing::random_labels(N, arch.sizes.back(), rng);
 
   Workspace<double> ws;
   net.forward(X, ws);
@@ -68,18 +63,11 @@ TEST(Dense, ForwardAndBackwardByHand) {
 
 // Every activation, every output/loss pair, depth 1 to 4: whole-network gradient check.
 TEST(Network, GradientMatchesCentralDifferencesAtEveryDepth) {
-  const char* activations[] = {"relu",    "leaky_relu:0.1", "elu",      "gelu",
-                               "sigmoid", "tanh",           "softplus", "identity"};
-  const std::pair<OutputKind, LossKind> heads[] = {{OutputKind::softmax, LossKind::mse},
-                                                   {OutputKind::softmax, LossKind::cross_entropy},
-                                                   {OutputKind::sigmoid, LossKind::bce},
-                                                   {OutputKind::sigmoid, LossKind::mse},
-                                                   {OutputKind::identity, LossKind::mse}};
   const std::vector<std::vector<Index>> shapes = {{3, 4}, {3, 5, 4}, {3, 6, 5, 4}, {3, 5, 6, 4, 3}};
   std::uint64_t seed = 1;
   for (const auto& sizes : shapes)
-    for (const char* act : activations)
-      for (const auto& [output, loss] : heads) {
+    for (const char* act : testing::kEveryActivation)
+      for (const auto& [output, loss] : testing::kEveryHead) {
         const Architecture arch = make_arch(sizes, act, output, loss);
         SCOPED_TRACE(arch.describe() + " " + act + " " + to_string(output) + "+" + to_string(loss));
         EXPECT_LT(network_gradient_error(arch, seed++), 1e-6);

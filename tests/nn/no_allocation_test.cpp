@@ -17,6 +17,7 @@
 #include "core/threads.h"
 #include "data/dataset.h"
 #include "nn/network.h"
+#include "support/fixtures.h"
 #include "train/fused_sgd.h"
 #include "train/optimizer.h"
 
@@ -77,9 +78,7 @@ Dataset byte_images(Index n, Index dim, Index classes) {
   d.bytes.resize(static_cast<std::size_t>(n * dim));
   // About half the pixels 0, as in Fashion-MNIST: the batch-1 kernels' skipping path too.
   for (auto& b : d.bytes) b = rng.below(2) == 0 ? 0 : static_cast<std::uint8_t>(rng.below(256));
-  d.labels.resize(static_cast<std::size_t>(n));
-  for (auto& l : d.labels)
-    l = static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(classes)));
+  d.labels = testing::random_labels(n, classes, rng);
   return d;
 }
 

@@ -71,12 +71,15 @@ TEST(SweepReport, RepresentativeRunsAreLowestMedianHighest) {
   const double losses[] = {0.5, 0.1, 0.9, 0.3, 0.7, 0.2};
   for (int i = 0; i < 6; ++i) {
     rows[static_cast<std::size_t>(i)].final_loss = losses[i];
-    rows[static_cast<std::size_t>(i)].verdict = i == 5 ? "diverged" : "converged";
+    rows[static_cast<std::size_t>(i)].verdict =
+        i == 5 ? mlpscope::VerdictKind::diverged : mlpscope::VerdictKind::converged;
   }
   // converged: losses 0.1 (1), 0.3 (3), 0.5 (0), 0.7 (4), 0.9 (2): lowest, median, highest.
-  EXPECT_EQ(mlpscope::representative_runs(rows, "converged"), (std::vector<std::size_t>{1, 0, 2}));
-  EXPECT_EQ(mlpscope::representative_runs(rows, "diverged"), (std::vector<std::size_t>{5}));
-  EXPECT_TRUE(mlpscope::representative_runs(rows, "stalled").empty());
+  EXPECT_EQ(mlpscope::representative_runs(rows, mlpscope::VerdictKind::converged),
+            (std::vector<std::size_t>{1, 0, 2}));
+  EXPECT_EQ(mlpscope::representative_runs(rows, mlpscope::VerdictKind::diverged),
+            (std::vector<std::size_t>{5}));
+  EXPECT_TRUE(mlpscope::representative_runs(rows, mlpscope::VerdictKind::stalled).empty());
 }
 
 TEST(SweepReport, ADirectoryWithoutResultsIsAnError) {

@@ -3,7 +3,6 @@
 // summary and in sweep rows). --jobs never changes a sweep's results; --threads may change
 // the last bits of the matrix products, never the verdict.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <map>
@@ -12,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/fixtures.h"
 #include "support/read_text.h"
 #include "support/run_command.h"
 #include "support/sweep_rows.h"
@@ -25,18 +25,7 @@ namespace fs = std::filesystem;
 using Args = std::vector<std::string>;
 using mlpscope::testing::CommandResult;
 
-class Determinism : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "mlpscope_determinism_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
-  fs::path dir_;
-};
+class Determinism : public mlpscope::testing::TempDirTest {};
 
 CommandResult run(Args args) {
   args.insert(args.begin(), MLPSCOPE_BINARY);

@@ -9,7 +9,6 @@
 //   consistent and the last rerun ends with the uninterrupted sweep's results.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -21,6 +20,7 @@
 #include <vector>
 
 #include "io/model_file.h"
+#include "support/fixtures.h"
 #include "support/read_text.h"
 #include "support/run_command.h"
 #include "support/sweep_rows.h"
@@ -35,18 +35,7 @@ namespace fs = std::filesystem;
 using Args = std::vector<std::string>;
 using namespace std::chrono_literals;
 
-class Interrupt : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "mlpscope_interrupt_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
-  fs::path dir_;
-};
+class Interrupt : public mlpscope::testing::TempDirTest {};
 
 std::vector<std::string> lines_of(const std::string& text, bool complete_only) {
   std::vector<std::string> lines;

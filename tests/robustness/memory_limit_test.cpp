@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "run/memory.h"
+#include "support/fixtures.h"
 #include "support/run_command.h"
 
 namespace {
@@ -70,19 +71,16 @@ TEST(MemoryLimit, ReadsTheEnvironmentOrThePhysicalMemory) {
   EXPECT_EQ(format_bytes(1.5 * 1024 * 1024 * 1024), "1.5 GB");
 }
 
-class Refusal : public ::testing::Test {
+class Refusal : public mlpscope::testing::TempDirTest {
  protected:
   void SetUp() override {
     ::unsetenv("MLPSCOPE_MEMORY_LIMIT");
-    std::string pattern = (fs::temp_directory_path() / "mlpscope_limit_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    TempDirTest::SetUp();
   }
   void TearDown() override {
     ::unsetenv("MLPSCOPE_MEMORY_LIMIT");
-    fs::remove_all(dir_);
+    TempDirTest::TearDown();
   }
-  fs::path dir_;
 };
 
 // Two hidden layers of 46000 (2.1e9 parameters, just under the 2^31 limit on parameters),

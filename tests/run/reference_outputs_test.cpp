@@ -110,10 +110,11 @@ std::string sweep_rows(const fs::path& dir) {
   std::string out;
   for (const auto& [key, r] : mlpscope::testing::rows_of(dir.string())) {
     out += key + " | " + std::to_string(r.grid_index) + " | " + r.options.dump() + " | " +
-           r.verdict + " | " + r.cause + " | " + number(r.initial_loss) + " " +
-           number(r.final_loss) + " " + number(r.best_loss) + " " + number(r.train_accuracy) + " " +
-           number(r.test_accuracy) + " " + number(r.epochs_to_target) + " " +
-           number(r.sharpness_init) + "\n  " + canonical_json_lines(r.summary);
+           std::string(name(r.verdict)) + " | " + std::string(name(r.cause)) + " | " +
+           number(r.initial_loss) + " " + number(r.final_loss) + " " + number(r.best_loss) + " " +
+           number(r.train_accuracy) + " " + number(r.test_accuracy) + " " +
+           number(r.epochs_to_target) + " " + number(r.sharpness_init) + "\n  " +
+           canonical_json_lines(r.summary);
   }
   return out;
 }

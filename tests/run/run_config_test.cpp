@@ -5,17 +5,13 @@
 #include <string>
 
 #include "core/error.h"
+#include "support/fixtures.h"
 
 namespace mlpscope {
 namespace {
 
 std::string error_of(const OptionValues& values) {
-  try {
-    (void)parse_run_config(values);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
+  return testing::error_of([&] { (void)parse_run_config(values); });
 }
 
 // Found by fuzz/targets/run_options.cpp (fuzz/regressions/run_options/): a --data that is

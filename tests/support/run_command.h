@@ -101,4 +101,10 @@ inline CommandResult run_command(const std::vector<std::string>& argv) {
   return result;
 }
 
+// The command, its exit status and both streams, for a failure message.
+inline std::string describe(const CommandResult& r) {
+  return "command: " + r.command + "\nstatus: " + std::to_string(r.status) + "\nstdout: " + r.out +
+         "\nstderr: " + r.err;
+}
+
 }  // namespace mlpscope::testing

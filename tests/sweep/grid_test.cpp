@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/strings.h"
+#include "support/fixtures.h"
 #include "sweep/map.h"
 #include "sweep/sweep.h"
 
@@ -17,17 +18,7 @@ namespace {
 
 using namespace mlpscope;
 using Values = std::vector<std::string>;
-
-// Runs `f` and returns the message of the Error it throws ("" when none).
-template <class F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using mlpscope::testing::error_of;
 
 GridSpec spiral_spec() {
   GridSpec spec;
@@ -155,7 +146,8 @@ TEST(SweepMap, CountsVerdictsTakesMediansAndDrawsTheBoundary) {
     if (p.choice[2] == 1 && p.config.seed == 2) continue;  // a run still missing
     RunRow r;
     r.key = p.key;
-    r.verdict = p.config.seed == 0 && p.choice[1] == 1 ? "diverged" : "converged";
+    r.verdict =
+        p.config.seed == 0 && p.choice[1] == 1 ? VerdictKind::diverged : VerdictKind::converged;
     r.final_loss = 1.0 + static_cast<double>(p.config.seed);
     r.sharpness_init = p.choice[0] == 0 ? 40.0 : 4.0;
     rows.push_back(r);

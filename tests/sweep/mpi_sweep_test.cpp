@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "support/fixtures.h"
 #include "support/run_command.h"
 #include "support/sweep_rows.h"
 #include "sweep/store.h"
@@ -33,6 +34,7 @@ namespace fs = std::filesystem;
 using mlpscope::ResultStore;
 using mlpscope::RunRow;
 using mlpscope::testing::CommandResult;
+using mlpscope::testing::describe;
 using Args = std::vector<std::string>;
 
 std::optional<std::string> find_mpirun() {
@@ -44,7 +46,7 @@ std::optional<std::string> find_mpirun() {
   return std::nullopt;
 }
 
-class MpiSweep : public ::testing::Test {
+class MpiSweep : public mlpscope::testing::TempDirTest {
  protected:
   void SetUp() override {
 #ifndef MLPSCOPE_HAVE_MPI
@@ -52,14 +54,8 @@ class MpiSweep : public ::testing::Test {
 #endif
     mpirun_ = find_mpirun();
     if (!mpirun_) GTEST_SKIP() << "mpirun is not installed";
-    std::string pattern = (fs::temp_directory_path() / "mlpscope_mpi_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    TempDirTest::SetUp();
   }
-  void TearDown() override {
-    if (!dir_.empty()) fs::remove_all(dir_);
-  }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
   // mpirun --oversubscribe --allow-run-as-root -np N mlpscope sweep ARGS. As root (CI)
   // mpirun needs --allow-run-as-root; elsewhere it is harmless. --oversubscribe: 3 ranks on
@@ -73,18 +69,12 @@ class MpiSweep : public ::testing::Test {
   }
 
   std::optional<std::string> mpirun_;
-  fs::path dir_;
 };
 
 CommandResult plain_sweep(const Args& args) {
   Args argv{MLPSCOPE_BINARY, "sweep"};
   argv.insert(argv.end(), args.begin(), args.end());
   return mlpscope::testing::run_command(argv);
-}
-
-std::string describe(const CommandResult& r) {
-  return "command: " + r.command + "\nstatus: " + std::to_string(r.status) + "\nstdout: " + r.out +
-         "\nstderr: " + r.err;
 }
 
 // 3 lr × 2 init × 3 seeds = 18 runs on two spirals.

@@ -12,15 +12,17 @@
 
 namespace {
 
+using mlpscope::Cause;
 using mlpscope::RunRow;
+using mlpscope::VerdictKind;
 
 RunRow sample_row() {
   RunRow r;
   r.key = R"({"lr":0.1,"seed":3})";
   r.grid_index = 41;
   r.options = {{"lr", 0.1}, {"seed", 3}, {"hidden", {16, 16}}};
-  r.verdict = "diverged";
-  r.cause = "lr_too_high";
+  r.verdict = VerdictKind::diverged;
+  r.cause = Cause::lr_too_high;
   r.initial_loss = 0.1 + 0.2;  // 0.30000000000000004: needs all 17 digits
   r.final_loss = NAN;
   r.best_loss = std::numeric_limits<double>::denorm_min();

@@ -13,7 +13,7 @@ namespace {
 const PowerFunction kSquare{2.0}, kQuartic{4.0};
 
 bool diverges(const PowerFunction& f, double lr, double x0, int steps = 10'000) {
-  return classify(iterate(f, lr, x0, steps)) == ToyVerdict::diverged;
+  return classify(iterate(f, lr, x0, steps)) == VerdictKind::diverged;
 }
 
 TEST(Gd1dFunction, ParsesTheThreeForms) {
@@ -79,11 +79,11 @@ TEST(Gd1dIterate, StopsAtTheBlowUpBound) {
   EXPECT_LT(xs.size(), 101u);
   EXPECT_GT(std::abs(xs.back()), kBlowUp);
   for (std::size_t k = 0; k + 1 < xs.size(); ++k) EXPECT_LE(std::abs(xs[k]), kBlowUp);
-  EXPECT_EQ(classify(xs), ToyVerdict::diverged);
+  EXPECT_EQ(classify(xs), VerdictKind::diverged);
   // |x|^7 overflows to infinity on its way: stopped there, still diverged.
   const auto inf = iterate(PowerFunction{7.0}, 1.0, 3.0, 100);
   EXPECT_LT(inf.size(), 101u);
-  EXPECT_EQ(classify(inf), ToyVerdict::diverged);
+  EXPECT_EQ(classify(inf), VerdictKind::diverged);
 }
 
 TEST(Gd1dIterate, RejectsBadArguments) {
@@ -97,22 +97,22 @@ TEST(Gd1dIterate, RejectsBadArguments) {
 
 TEST(Gd1dVerdict, RulesOnHandMadeSequences) {
   const double inf = std::numeric_limits<double>::infinity();
-  EXPECT_EQ(classify({1.0, 0.5, 1e-7}), ToyVerdict::converged);
-  EXPECT_EQ(classify({0.0, 0.0}), ToyVerdict::converged);
-  EXPECT_EQ(classify({100.0, 50.0, 5e-5}), ToyVerdict::converged);  // tolerance 1e-6·|x0|
-  EXPECT_EQ(classify({1.0, -1.0, 1.0, -1.0}), ToyVerdict::oscillating);
-  EXPECT_EQ(classify({1.0, 1.0, 1.0}), ToyVerdict::stalled);
-  EXPECT_EQ(classify({1.0, 0.9, 0.8}), ToyVerdict::slow);
-  EXPECT_EQ(classify({1.0, -0.9, 0.8}), ToyVerdict::slow);
-  EXPECT_EQ(classify({1.0, 2.0, 4.0}), ToyVerdict::diverged);
-  EXPECT_EQ(classify({1.0, inf}), ToyVerdict::diverged);
-  EXPECT_EQ(classify({1.0, std::nan("")}), ToyVerdict::diverged);
-  EXPECT_EQ(classify({1.0, 1e101}), ToyVerdict::diverged);
-  EXPECT_EQ(classify({1.0, -0.5, 0.8, -0.6}), ToyVerdict::oscillating);  // no trend
+  EXPECT_EQ(classify({1.0, 0.5, 1e-7}), VerdictKind::converged);
+  EXPECT_EQ(classify({0.0, 0.0}), VerdictKind::converged);
+  EXPECT_EQ(classify({100.0, 50.0, 5e-5}), VerdictKind::converged);  // tolerance 1e-6·|x0|
+  EXPECT_EQ(classify({1.0, -1.0, 1.0, -1.0}), VerdictKind::oscillating);
+  EXPECT_EQ(classify({1.0, 1.0, 1.0}), VerdictKind::stalled);
+  EXPECT_EQ(classify({1.0, 0.9, 0.8}), VerdictKind::slow);
+  EXPECT_EQ(classify({1.0, -0.9, 0.8}), VerdictKind::slow);
+  EXPECT_EQ(classify({1.0, 2.0, 4.0}), VerdictKind::diverged);
+  EXPECT_EQ(classify({1.0, inf}), VerdictKind::diverged);
+  EXPECT_EQ(classify({1.0, std::nan("")}), VerdictKind::diverged);
+  EXPECT_EQ(classify({1.0, 1e101}), VerdictKind::diverged);
+  EXPECT_EQ(classify({1.0, -0.5, 0.8, -0.6}), VerdictKind::oscillating);  // no trend
   // Only the tail counts: an early jump is forgotten 10 steps later.
   std::vector<double> xs{1.0, 5.0};
   for (int k = 0; k < kTailSteps; ++k) xs.push_back(xs.back() * 0.9);
-  EXPECT_EQ(classify(xs), ToyVerdict::slow);
+  EXPECT_EQ(classify(xs), VerdictKind::slow);
   EXPECT_THROW(classify({1.0}), Error);
 }
 
@@ -128,7 +128,7 @@ TEST(Gd1dQuartic, AtTheBoundaryItFlipsForever) {
   const auto xs = iterate(kQuartic, 0.125, 2.0, 50);
   ASSERT_EQ(xs.size(), 51u);
   for (std::size_t k = 0; k < xs.size(); ++k) EXPECT_EQ(xs[k], k % 2 == 0 ? 2.0 : -2.0);
-  EXPECT_EQ(classify(xs), ToyVerdict::oscillating);
+  EXPECT_EQ(classify(xs), VerdictKind::oscillating);
   EXPECT_NE(explain(kQuartic, 0.125, 2.0).find("exactly at 1/sqrt(2·lr) = 2"), std::string::npos);
 }
 
@@ -138,12 +138,12 @@ TEST(Gd1dQuartic, JustInsideConvergesJustOutsideDiverges) {
     const double b = 1.0 / std::sqrt(2.0 * lr);
     for (double x0 : {b * (1 - 1e-6), -b * (1 - 1e-6)}) {
       const auto xs = iterate(kQuartic, lr, x0, 20'000);
-      EXPECT_EQ(classify(xs), ToyVerdict::slow);
+      EXPECT_EQ(classify(xs), VerdictKind::slow);
       EXPECT_LT(std::abs(xs.back()), 0.05 * b);
     }
     for (double x0 : {b * (1 + 1e-6), -b * (1 + 1e-6)}) {
       const auto xs = iterate(kQuartic, lr, x0, 20'000);
-      EXPECT_EQ(classify(xs), ToyVerdict::diverged);
+      EXPECT_EQ(classify(xs), VerdictKind::diverged);
       EXPECT_GT(std::abs(xs.back()), kBlowUp);
     }
     EXPECT_NE(explain(kQuartic, lr, 1.01 * b).find("beyond"), std::string::npos);
@@ -154,10 +154,10 @@ TEST(Gd1dQuartic, JustInsideConvergesJustOutsideDiverges) {
 TEST(Gd1dQuartic, ConvergenceNearZeroIsSublinear) {
   // x_k ≈ 1/sqrt(8·lr·k) for large k (dx/dk = −4·lr·x³), far from the 1e-6 tolerance.
   const auto xs = iterate(kQuartic, 0.01, 1.0, 100'000);
-  EXPECT_EQ(classify(xs), ToyVerdict::slow);
+  EXPECT_EQ(classify(xs), VerdictKind::slow);
   EXPECT_NEAR(xs.back() * std::sqrt(8 * 0.01 * 100'000), 1.0, 1e-3);
   // A step far below the rounding of x: x does not move at all.
-  EXPECT_EQ(classify(iterate(kQuartic, 1e-20, 1.0, 100)), ToyVerdict::stalled);
+  EXPECT_EQ(classify(iterate(kQuartic, 1e-20, 1.0, 100)), VerdictKind::stalled);
 }
 
 TEST(Gd1dSquare, TheLearningRateAloneDecides) {
@@ -166,13 +166,13 @@ TEST(Gd1dSquare, TheLearningRateAloneDecides) {
   for (double x0 : {-1e6, -3.0, 0.5, 7.0, 1e6}) {
     SCOPED_TRACE(x0);
     for (double lr : {0.01, 0.3, 0.5, 0.9, 0.99})
-      EXPECT_EQ(classify(iterate(kSquare, lr, x0, 5'000)), ToyVerdict::converged) << "lr " << lr;
+      EXPECT_EQ(classify(iterate(kSquare, lr, x0, 5'000)), VerdictKind::converged) << "lr " << lr;
     const auto cycle = iterate(kSquare, 1.0, x0, 20);
-    EXPECT_EQ(classify(cycle), ToyVerdict::oscillating);
+    EXPECT_EQ(classify(cycle), VerdictKind::oscillating);
     EXPECT_EQ(cycle[1], -x0);
     for (double lr : {1.01, 1.5, 3.0}) {
-      EXPECT_EQ(classify(iterate(kSquare, lr, x0, 100)), ToyVerdict::diverged) << "lr " << lr;
-      EXPECT_EQ(classify(iterate(kSquare, lr, x0, 100'000)), ToyVerdict::diverged) << "lr " << lr;
+      EXPECT_EQ(classify(iterate(kSquare, lr, x0, 100)), VerdictKind::diverged) << "lr " << lr;
+      EXPECT_EQ(classify(iterate(kSquare, lr, x0, 100'000)), VerdictKind::diverged) << "lr " << lr;
     }
   }
   for (double lr : {0.01, 1.0, 1.5}) EXPECT_FALSE(scan_boundary(kSquare, lr)) << "lr " << lr;
@@ -224,14 +224,14 @@ TEST(Gd1dPower, BelowTwoNoStartDivergesAndGdEndsInTheTwoCycle) {
     ASSERT_GT(c, 1e-5);
     for (double x0 : {1e-3, 0.7, -5.0}) {
       const auto xs = iterate(f, lr, x0, 20'000);
-      EXPECT_EQ(classify(xs), ToyVerdict::oscillating) << "x0 " << x0;
+      EXPECT_EQ(classify(xs), VerdictKind::oscillating) << "x0 " << x0;
       EXPECT_NEAR(std::abs(xs.back()) / c, 1.0, 1e-9) << "x0 " << x0;
     }
   }
   // p = 1.7, lr = 0.01: the same cycle, ±1.3e-7, lies below the tolerance: converged.
   const PowerFunction f{1.7};
   const auto xs = iterate(f, 0.01, 1.0, 20'000);
-  EXPECT_EQ(classify(xs), ToyVerdict::converged);
+  EXPECT_EQ(classify(xs), VerdictKind::converged);
   EXPECT_NEAR(std::abs(xs.back()) / std::pow(0.01 * 1.7 / 2.0, 1.0 / 0.3), 1.0, 1e-9);
   EXPECT_NE(explain(f, 0.01, 1.0).find("below the convergence tolerance"), std::string::npos);
 }
@@ -242,7 +242,7 @@ TEST(Gd1dExplain, SaysWhatTheFormulaSays) {
   EXPECT_NE(explain(kQuartic, 0.01, 0.0).find("minimum"), std::string::npos);
   EXPECT_NE(explain(kSquare, 0.3, 5.0).find("learning rate alone"), std::string::npos);
   EXPECT_NE(explain(PowerFunction{1.5}, 0.01, 1.0).find("2-cycle"), std::string::npos);
-  EXPECT_NE(describe(ToyVerdict::diverged, iterate(kQuartic, 0.01, 8.0, 100)).find("blow-up"),
+  EXPECT_NE(describe(VerdictKind::diverged, iterate(kQuartic, 0.01, 8.0, 100)).find("blow-up"),
             std::string::npos);
 }
 

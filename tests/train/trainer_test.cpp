@@ -121,7 +121,7 @@ TEST(Trainer, NonFiniteLossStopsTheRunAndSaysWhere) {
   ASSERT_TRUE(r.summary.diverged_at_layer.has_value());  // NaN/Inf: the layer is named
   EXPECT_GE(*r.summary.diverged_at_layer, 0);
   EXPECT_LE(*r.summary.diverged_at_layer, 3);
-  EXPECT_EQ(r.verdict.verdict, "diverged");
+  EXPECT_EQ(r.verdict.verdict, VerdictKind::diverged);
 }
 
 // The loss bound stops a run at the end of the first epoch past it (here a bound of half
