@@ -1,16 +1,14 @@
 #include "sweep/runner.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <deque>
-#include <mutex>
+#include <exception>
 #include <optional>
-#include <thread>
 
-#include "core/error.h"
 #include "core/threads.h"
 #include "run/run_log.h"
+#include "sweep/worker_pool.h"
 
 namespace mlpscope {
 
@@ -21,9 +19,21 @@ std::string data_key(const RunConfig& c) {
   return nlohmann::json{c.data, c.test, c.limit, c.standardize}.dump();
 }
 
-// A run's outcome on its way to the writer: row empty means failed, or stopped when
-// `error` is empty too.
-using Finished = PointOutcome;
+// Counts one finished run into `state`, writing its row: false for a run stopped in flight,
+// which is neither a result nor a failure.
+bool count_outcome(const PointOutcome& f, const std::function<void(const RunRow&)>& write,
+                   SweepProgress& state) {
+  if (f.row) {
+    write(*f.row);
+    ++state.done;
+  } else if (!f.error.empty()) {
+    ++state.failed;
+    state.failures.push_back("run " + std::to_string(f.point->index) + ": " + f.error);
+  } else {
+    return false;
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -88,83 +98,53 @@ PointOutcome run_point(const GridPoint& point, const PreparedData& data,
   return outcome;
 }
 
+SweepProgress run_points_on(WorkerPool& pool, const std::vector<const GridPoint*>& points,
+                            const RunnerConfig& config,
+                            const std::function<void(const RunRow&)>& write,
+                            const std::function<void(const SweepProgress&)>& progress) {
+  using Clock = std::chrono::steady_clock;
+  SweepProgress state;
+  state.total = points.size();
+  // Global thread counts (Eigen, OpenBLAS) are set once here; every run has threads = 1,
+  // so run_training's own set_threads(1) leaves them as they are.
+  set_threads(1);
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stopping{false};  // a write failed: no new run
+  std::exception_ptr failure;         // that write's error, rethrown once the pool returns
+  const NextPoint draw = [&]() -> const GridPoint* {
+    if (stopping || (config.stop && config.stop->load(std::memory_order_relaxed))) return nullptr;
+    const std::size_t i = next++;
+    return i < points.size() ? points[i] : nullptr;
+  };
+  const auto start = Clock::now();
+  const auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+  // The pool calls this on this thread alone: the single writer.
+  const TakeOutcome take = [&](PointOutcome&& f) {
+    if (failure) return;  // runs in flight after a failed write are dropped
+    try {
+      if (!count_outcome(f, write, state)) return;
+      state.seconds = elapsed();
+      progress(state);
+    } catch (...) {
+      failure = std::current_exception();
+      stopping = true;
+    }
+  };
+  pool.run(draw, take);
+  if (failure) std::rethrow_exception(failure);
+  state.seconds = elapsed();
+  state.stopped = state.done + state.failed < state.total;
+  return state;
+}
+
 SweepProgress run_points(const std::vector<const GridPoint*>& points, const DataCache& data,
                          const RunnerConfig& config,
                          const std::function<void(const RunRow&)>& write,
                          const std::function<void(const SweepProgress&)>& progress) {
-  using Clock = std::chrono::steady_clock;
-  SweepProgress state;
-  state.total = points.size();
-  if (points.empty()) return state;
-  // Global thread counts (Eigen, OpenBLAS) are set once here; every run has threads = 1,
-  // so run_training's own set_threads(1) leaves them as they are.
-  set_threads(1);
-
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> stop{false};
-  std::mutex mutex;
-  std::condition_variable ready;
-  std::deque<Finished> finished;
-  int working = 0;  // workers not yet returned, under `mutex`
-  auto stop_requested = [&] { return config.stop && config.stop->load(std::memory_order_relaxed); };
-
-  auto run_one = [&](const GridPoint* p) { return run_point(*p, data.get(p->config), config); };
-  auto worker = [&] {
-    while (!stop && !stop_requested()) {
-      const std::size_t i = next++;
-      if (i >= points.size()) break;
-      Finished f = run_one(points[i]);
-      {
-        std::lock_guard lock(mutex);
-        finished.push_back(std::move(f));
-      }
-      ready.notify_one();
-    }
-    {
-      std::lock_guard lock(mutex);
-      --working;
-    }
-    ready.notify_one();
-  };
-
   const int jobs = std::max(1, std::min<int>(config.jobs, static_cast<int>(points.size())));
-  std::vector<std::thread> threads;
-  const auto start = Clock::now();
-  working = jobs;
-  for (int j = 0; j < jobs; ++j) threads.emplace_back(worker);
-
-  // The single writer: this thread. A write that fails (disk full) stops the workers and
-  // is rethrown once they have finished their runs in flight.
-  try {
-    while (state.done + state.failed < state.total) {
-      Finished f;
-      {
-        std::unique_lock lock(mutex);
-        ready.wait(lock, [&] { return !finished.empty() || working == 0; });
-        if (finished.empty()) break;  // every worker has returned: stopped
-        f = std::move(finished.front());
-        finished.pop_front();
-      }
-      if (f.row) {
-        write(*f.row);
-        ++state.done;
-      } else if (f.error.empty()) {
-        continue;  // stopped in flight: not a result, not a failure
-      } else {
-        ++state.failed;
-        state.failures.push_back("run " + std::to_string(f.point->index) + ": " + f.error);
-      }
-      state.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-      progress(state);
-    }
-  } catch (...) {
-    stop = true;
-    for (auto& t : threads) t.join();
-    throw;
-  }
-  for (auto& t : threads) t.join();
-  state.stopped = state.done + state.failed < state.total;
-  return state;
+  ThreadPool pool(jobs,
+                  [&](const GridPoint& p) { return run_point(p, data.get(p.config), config); });
+  return run_points_on(pool, points, config, write, progress);
 }
 
 }  // namespace mlpscope

@@ -1,9 +1,10 @@
-// The scheduler of a sweep: runs grid points on a pool of threads, one run per thread at a
-// time, each single-threaded, and hands every finished run to one writer.
+// The scheduler of a sweep: hands grid points out to a pool of workers (sweep/worker_pool.h:
+// threads on this machine, or the ranks of an MPI job), one run per worker at a time, each
+// single-threaded, and hands every finished run to one writer. One scheduling path for
+// both, so a sweep over threads and one over ranks store, count and stop alike.
 //
 // Dynamic scheduling: a worker takes the next point when it finishes one, so slow runs
-// (large nets, many epochs) do not hold back a static slice. The same shape serves a
-// cluster later: a rank plays a worker, rank 0 the queue and the writer.
+// (large nets, many epochs) do not hold back a static slice.
 //
 // Data: each distinct (data, test, limit, standardize) is loaded once, before any run
 // starts (so a bad data spec fails at once), and shared read-only between runs.
@@ -49,9 +50,19 @@ struct SweepProgress {
   std::vector<std::string> failures;  // "index: message", in order of failure
 };
 
-// Runs `points`, calling `write` for each finished run and `progress` after each, both on
-// the calling thread (the single writer). A run that throws counts as failed and is not
-// written, so the next sweep retries it. Returns the final counts.
+class WorkerPool;
+
+// Runs `points` on `pool`, calling `write` for each finished run and `progress` after each,
+// both on the calling thread (the single writer). A run that throws counts as failed and is
+// not written, so the next sweep retries it. A write that throws (disk full) stops the
+// handing out; it is rethrown once the runs in flight have returned, unwritten. Returns the
+// final counts.
+SweepProgress run_points_on(WorkerPool& pool, const std::vector<const GridPoint*>& points,
+                            const RunnerConfig& config,
+                            const std::function<void(const RunRow&)>& write,
+                            const std::function<void(const SweepProgress&)>& progress);
+
+// run_points_on a pool of RunnerConfig::jobs threads (no more than there are points).
 SweepProgress run_points(const std::vector<const GridPoint*>& points, const DataCache& data,
                          const RunnerConfig& config,
                          const std::function<void(const RunRow&)>& write,
