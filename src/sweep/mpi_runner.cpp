@@ -8,17 +8,15 @@
 #ifdef MLPSCOPE_HAVE_MPI
 #include <mpi.h>
 
-#include <atomic>
+#include <algorithm>
 #include <chrono>
-#include <condition_variable>
-#include <deque>
-#include <exception>
 #include <map>
-#include <mutex>
 #include <thread>
+#include <utility>
 
 #include "core/threads.h"
 #include "sweep/row_json.h"
+#include "sweep/worker_pool.h"
 #endif
 
 namespace mlpscope::mpi {
@@ -98,107 +96,71 @@ void send_start(const Session& session, int go) {
     MPI_Send(&go, 1, MPI_INT, rank, kStart, MPI_COMM_WORLD);
 }
 
-// Rank 0's runner: local threads and remote ranks take points from one queue; this thread
-// writes every finished run (the single writer) and answers the workers.
-SweepProgress coordinate(const Session& session, const std::vector<const GridPoint*>& points,
-                         const DataCache& data, const RunnerConfig& config,
-                         const std::function<void(const RunRow&)>& write,
-                         const std::function<void(const SweepProgress&)>& progress) {
-  using Clock = std::chrono::steady_clock;
-  SweepProgress state;
-  state.total = points.size();
-  set_threads(1);
-  std::map<long long, const GridPoint*> by_index;
-  for (const GridPoint* p : points) by_index[static_cast<long long>(p->index)] = p;
+// A point's outcome as a worker rank reports it, and back: rows travel as JSON, every
+// number exact (sweep/row_json.h).
+nlohmann::json outcome_to_json(long long index, const PointOutcome& o) {
+  nlohmann::json j = {{"index", index}};
+  if (o.row) j["row"] = row_to_json(*o.row);
+  if (!o.error.empty()) j["error"] = o.error;
+  return j;
+}
 
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> stopping{false};  // no new run: a write failed, or RunnerConfig::stop
-  const auto stop_requested = [&] {
-    return stopping || (config.stop && config.stop->load(std::memory_order_relaxed));
-  };
-  std::mutex mutex;
-  std::condition_variable ready;
-  std::deque<PointOutcome> finished;
-  // A single rank has no one to hand points to: it runs at least one itself.
-  const int local = session.size() > 1 ? std::max(0, config.jobs) : std::max(1, config.jobs);
-  int working = local;  // local threads not yet returned, under `mutex`
-  auto worker = [&] {
-    while (!stop_requested()) {
-      const std::size_t i = next++;
-      if (i >= points.size()) break;
-      PointOutcome f = run_point(*points[i], data.get(points[i]->config), config);
-      std::lock_guard lock(mutex);
-      finished.push_back(std::move(f));
-      ready.notify_one();
-    }
-    std::lock_guard lock(mutex);
-    --working;
-    ready.notify_one();
-  };
-  const auto start = Clock::now();
-  std::vector<std::thread> threads;
-  for (int j = 0; j < local; ++j) threads.emplace_back(worker);
+PointOutcome outcome_from_json(const nlohmann::json& j,
+                               const std::map<long long, const GridPoint*>& by_index) {
+  PointOutcome o{by_index.at(j.at("index").get<long long>()), std::nullopt, {}};
+  if (j.contains("row")) o.row = row_from_json(j.at("row"));
+  if (j.contains("error")) o.error = j.at("error").get<std::string>();
+  return o;
+}
 
-  std::exception_ptr failure;  // the first write that failed, rethrown once all have stopped
-  const auto take = [&](PointOutcome& f) {
-    if (failure) return;
+// Rank 0's pool: its own threads, and every other rank, which asks for a point, runs it
+// (serve, below) and reports. This thread answers the ranks between collecting the local
+// threads' runs, so the scheduler's writer and every MPI call stay on it (MPI is funneled).
+class RankPool final : public WorkerPool {
+ public:
+  RankPool(const Session& session, int threads, RunOne run_one,
+           const std::vector<const GridPoint*>& points)
+      : remote_(session.size() - 1), local_(threads, std::move(run_one)) {
+    for (const GridPoint* p : points) by_index_[static_cast<long long>(p->index)] = p;
+  }
+
+  void run(const NextPoint& next, const TakeOutcome& take) override {
+    local_.start(next);
     try {
-      if (f.row) {
-        write(*f.row);
-        ++state.done;
-      } else if (!f.error.empty()) {
-        ++state.failed;
-        state.failures.push_back("run " + std::to_string(f.point->index) + ": " + f.error);
-      } else {
-        return;  // stopped in flight: not a result, not a failure
-      }
-      state.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-      progress(state);
+      // The timeout is the ranks' polling period: with no local thread it is a sleep.
+      while (local_.collect(take, kPoll) || remote_ > 0) answer_reports(next, take);
     } catch (...) {
-      failure = std::current_exception();
-      stopping = true;
+      local_.stop();  // no thread outlives `next`
+      throw;
     }
-  };
+    local_.join();
+  }
 
-  int remote = session.size() - 1;  // worker ranks not yet told to stop
-  for (;;) {
-    std::deque<PointOutcome> batch;
-    {
-      std::unique_lock lock(mutex);
-      ready.wait_for(lock, kPoll, [&] { return !finished.empty(); });
-      batch.swap(finished);
-      if (batch.empty() && working == 0 && remote == 0) break;
-    }
-    for (auto& f : batch) take(f);
-    for (;;) {  // every report that has arrived
+ private:
+  // Takes every report that has arrived and answers each with the next point, or with stop.
+  void answer_reports(const NextPoint& next, const TakeOutcome& take) {
+    for (;;) {
       int arrived = 0;
       MPI_Status status;
       MPI_Iprobe(MPI_ANY_SOURCE, kReport, MPI_COMM_WORLD, &arrived, &status);
-      if (!arrived) break;
+      if (!arrived) return;
       const std::string report = receive_text(status);
-      if (!report.empty()) {
-        const auto j = nlohmann::json::parse(report);
-        PointOutcome f{by_index.at(j.at("index").get<long long>()), std::nullopt, {}};
-        if (j.contains("row")) f.row = row_from_json(j.at("row"));
-        if (j.contains("error")) f.error = j.at("error").get<std::string>();
-        take(f);
-      }
-      const std::size_t i = stop_requested() ? points.size() : next++;
-      if (i < points.size()) {
-        const long long index = static_cast<long long>(points[i]->index);
+      // Taken before the next point is drawn, so that a write that fails hands out no more.
+      if (!report.empty()) take(outcome_from_json(nlohmann::json::parse(report), by_index_));
+      if (const GridPoint* p = next()) {
+        const long long index = static_cast<long long>(p->index);
         MPI_Send(&index, 1, MPI_LONG_LONG, status.MPI_SOURCE, kWork, MPI_COMM_WORLD);
       } else {
         MPI_Send(nullptr, 0, MPI_INT, status.MPI_SOURCE, kStop, MPI_COMM_WORLD);
-        --remote;
+        --remote_;
       }
     }
   }
-  for (auto& t : threads) t.join();
-  if (failure) std::rethrow_exception(failure);
-  state.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  state.stopped = state.done + state.failed < state.total;
-  return state;
-}
+
+  int remote_;  // worker ranks not yet told to stop
+  ThreadPool local_;
+  std::map<long long, const GridPoint*> by_index_;  // reports name points by grid index
+};
 
 // A worker rank: asks for a point, runs it, reports, until told to stop.
 void serve(const SweepOptions& options) {
@@ -215,17 +177,15 @@ void serve(const SweepOptions& options) {
     }
     long long index = 0;
     MPI_Recv(&index, 1, MPI_LONG_LONG, 0, kWork, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-    nlohmann::json outcome = {{"index", index}};
+    PointOutcome outcome;
     try {
       const GridPoint& p = points.at(static_cast<std::size_t>(index));
       data.load({&p});  // each distinct data set once per rank
-      const PointOutcome o = run_point(p, data.get(p.config), options.runner);
-      if (o.row) outcome["row"] = row_to_json(*o.row);
-      if (!o.error.empty()) outcome["error"] = o.error;
+      outcome = run_point(p, data.get(p.config), options.runner);
     } catch (const std::exception& e) {
-      outcome["error"] = e.what();
+      outcome.error = e.what();
     }
-    report = outcome.dump();
+    report = outcome_to_json(index, outcome).dump();
   }
 }
 
@@ -260,7 +220,12 @@ std::optional<SweepOutcome> run_sweep(const Session& session, const SweepOptions
                                  const std::function<void(const SweepProgress&)>& report) {
     started = true;  // every check has passed
     send_start(session, 1);
-    return coordinate(session, points, data, config, write, report);
+    // A single rank has no one to hand points to: it runs at least one itself.
+    const int threads = session.size() > 1 ? std::max(0, config.jobs) : std::max(1, config.jobs);
+    RankPool pool(
+        session, threads,
+        [&](const GridPoint& p) { return run_point(p, data.get(p.config), config); }, points);
+    return run_points_on(pool, points, config, write, report);
   };
   try {
     return mlpscope::run_sweep(options, progress, runner);
