@@ -20,11 +20,6 @@ std::pair<double, double> mean_std(const Matrix<T>& M) {
   return {mean, std::sqrt(var)};
 }
 
-// φ'(z)/max φ' from the activation value a (sigmoid: 4a(1−a); tanh: 1 − a²).
-double derivative_share(ActivationKind kind, double a) {
-  return kind == ActivationKind::sigmoid ? 4.0 * a * (1.0 - a) : 1.0 - a * a;
-}
-
 }  // namespace
 
 template <class T>
@@ -46,7 +41,7 @@ LayerStats layer_stats(const Activation& activation, bool is_output, const Matri
     for (Index u = 0; u < units; ++u) {
       Index count = 0;
       for (Index j = 0; j < samples; ++j)
-        count += derivative_share(activation.kind, static_cast<double>(A(u, j))) <
+        count += activation.derivative_share(static_cast<double>(A(u, j))) <
                  thresholds::kSaturatedDerivativeShare;
       saturated += static_cast<double>(count) >= need;
     }

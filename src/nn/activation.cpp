@@ -1,6 +1,7 @@
 #include "nn/activation.h"
 
 #include <cmath>
+#include <type_traits>
 
 #include "core/error.h"
 #include "core/strings.h"
@@ -20,129 +21,214 @@ T sigmoid(T z) {
   return e / (T(1) + e);
 }
 
-}  // namespace
+// Each activation: φ (forward) and dZ = dA ⊙ φ'(Z) (backward), side by side. The
+// expressions are Eigen's vectorized ones where Eigen has them (max, select, tanh).
 
-Activation Activation::parse(std::string_view spec, const std::string& option) {
-  const auto [kind, args] = split_kind(spec);
-  Activation a;
-  if (kind == "leaky_relu") {
-    a.kind = ActivationKind::leaky_relu;
-    if (!args.empty()) a.slope = parse_double(args, "option --" + option + " slope");
-    if (a.slope < 0 || a.slope >= 1) option_error(option, "leaky_relu slope must be in [0, 1)");
-    return a;
+struct Relu {
+  template <class T>
+  static void forward(const Matrix<T>& Z, Matrix<T>& A, T) {
+    A = Z.cwiseMax(T(0));
   }
-  if (!args.empty()) option_error(option, "'" + kind + "' takes no parameter");
-  static const std::pair<const char*, ActivationKind> kNames[] = {
-      {"relu", ActivationKind::relu},         {"elu", ActivationKind::elu},
-      {"gelu", ActivationKind::gelu},         {"sigmoid", ActivationKind::sigmoid},
-      {"tanh", ActivationKind::tanh},         {"softplus", ActivationKind::softplus},
-      {"identity", ActivationKind::identity}, {"linear", ActivationKind::identity}};
-  for (const auto& [name, k] : kNames)
-    if (kind == name) {
-      a.kind = k;
-      return a;
-    }
-  option_error(option, "unknown activation '" + kind +
-                           "' (choose relu, leaky_relu[:slope], elu, gelu, sigmoid, tanh, "
-                           "softplus, identity)");
+  template <class T>
+  static void backward(const Matrix<T>& Z, const Matrix<T>&, const Matrix<T>& dA, Matrix<T>& dZ,
+                       T) {
+    dZ = (Z.array() > T(0)).select(dA, T(0));
+  }
+};
+
+struct LeakyRelu {
+  template <class T>
+  static void forward(const Matrix<T>& Z, Matrix<T>& A, T s) {
+    A = Z.unaryExpr([s](T z) { return z > T(0) ? z : s * z; });
+  }
+  template <class T>
+  static void backward(const Matrix<T>& Z, const Matrix<T>&, const Matrix<T>& dA, Matrix<T>& dZ,
+                       T s) {
+    dZ = (Z.array() > T(0)).select(dA, s * dA);
+  }
+};
+
+struct Elu {
+  template <class T>
+  static void forward(const Matrix<T>& Z, Matrix<T>& A, T) {
+    A = Z.unaryExpr([](T z) { return z > T(0) ? z : std::expm1(z); });
+  }
+  template <class T>  // φ'(z) = φ(z) + 1 for z ≤ 0
+  static void backward(const Matrix<T>& Z, const Matrix<T>& A, const Matrix<T>& dA, Matrix<T>& dZ,
+                       T) {
+    dZ = (Z.array() > T(0)).select(dA, dA.array() * (A.array() + T(1)));
+  }
+};
+
+struct Gelu {
+  template <class T>
+  static void forward(const Matrix<T>& Z, Matrix<T>& A, T) {
+    A = Z.unaryExpr([](T z) { return T(0.5) * z * (T(1) + std::erf(z * T(kInvSqrt2))); });
+  }
+  template <class T>  // φ'(z) = Φ(z) + z·φ(z)
+  static void backward(const Matrix<T>& Z, const Matrix<T>&, const Matrix<T>& dA, Matrix<T>& dZ,
+                       T) {
+    dZ = dA.binaryExpr(Z, [](T g, T z) {
+      const T cdf = T(0.5) * (T(1) + std::erf(z * T(kInvSqrt2)));
+      const T pdf = T(kInvSqrt2Pi) * std::exp(T(-0.5) * z * z);
+      return g * (cdf + z * pdf);
+    });
+  }
+};
+
+struct Sigmoid {
+  template <class T>
+  static void forward(const Matrix<T>& Z, Matrix<T>& A, T) {
+    A = Z.unaryExpr([](T z) { return sigmoid(z); });
+  }
+  template <class T>  // σ' = σ(1 − σ)
+  static void backward(const Matrix<T>&, const Matrix<T>& A, const Matrix<T>& dA, Matrix<T>& dZ,
+                       T) {
+    dZ = dA.array() * A.array() * (T(1) - A.array());
+  }
+  static double derivative_share(double a) { return 4.0 * a * (1.0 - a); }  // max σ' = 1/4
+};
+
+struct Tanh {
+  template <class T>
+  static void forward(const Matrix<T>& Z, Matrix<T>& A, T) {
+    A = Z.array().tanh();
+  }
+  template <class T>  // tanh' = 1 − tanh²
+  static void backward(const Matrix<T>&, const Matrix<T>& A, const Matrix<T>& dA, Matrix<T>& dZ,
+                       T) {
+    dZ = dA.array() * (T(1) - A.array().square());
+  }
+  static double derivative_share(double a) { return 1.0 - a * a; }  // max tanh' = 1
+};
+
+struct Softplus {
+  template <class T>
+  static void forward(const Matrix<T>& Z, Matrix<T>& A, T) {
+    A = Z.unaryExpr([](T z) { return std::max(z, T(0)) + std::log1p(std::exp(-std::abs(z))); });
+  }
+  template <class T>  // softplus' = σ
+  static void backward(const Matrix<T>& Z, const Matrix<T>&, const Matrix<T>& dA, Matrix<T>& dZ,
+                       T) {
+    dZ = dA.binaryExpr(Z, [](T g, T z) { return g * sigmoid(z); });
+  }
+};
+
+struct Identity {
+  template <class T>
+  static void forward(const Matrix<T>& Z, Matrix<T>& A, T) {
+    A = Z;
+  }
+  template <class T>
+  static void backward(const Matrix<T>&, const Matrix<T>&, const Matrix<T>& dA, Matrix<T>& dZ, T) {
+    dZ = dA;
+  }
+};
+
+template <class Kind, class T>
+constexpr ActivationRow::Kernels<T> kernels() {
+  return {&Kind::template forward<T>, &Kind::template backward<T>};
 }
 
-std::string Activation::name() const {
-  switch (kind) {
-    case ActivationKind::relu:
-      return "relu";
-    case ActivationKind::leaky_relu: {
-      std::string s = "leaky_relu:" + std::to_string(slope);
-      s.erase(s.find_last_not_of('0') + 1);
-      return s;
-    }
-    case ActivationKind::elu:
-      return "elu";
-    case ActivationKind::gelu:
-      return "gelu";
-    case ActivationKind::sigmoid:
-      return "sigmoid";
-    case ActivationKind::tanh:
-      return "tanh";
-    case ActivationKind::softplus:
-      return "softplus";
-    case ActivationKind::identity:
-      return "identity";
-  }
-  return "?";
-}
+// The variance-propagation gains (He et al. 2015, §2.2): a positively homogeneous φ that
+// zeroes one half-line keeps half the second moment; a leaky one keeps (1 + slope²)/2.
+double half_gain(double) { return 0.5; }
+double leaky_gain(double slope) { return 0.5 * (1.0 + slope * slope); }
+double unit_gain(double) { return 1.0; }
 
-double Activation::second_moment_gain() const {
-  if (kind == ActivationKind::relu) return 0.5;
-  if (kind == ActivationKind::leaky_relu) return 0.5 * (1.0 + slope * slope);
-  return 1.0;
+// clang-format off
+constexpr ActivationRow kActivations[] = {
+    {ActivationKind::relu, "relu", "", "max(0, z); φ' = 1 if z > 0 else 0",
+     "Nair & Hinton 2010", false, true, false, nullptr, half_gain,
+     kernels<Relu, float>(), kernels<Relu, double>()},
+    {ActivationKind::leaky_relu, "leaky_relu", "", "z if z > 0 else slope·z; φ' = 1 or slope",
+     "Maas, Hannun & Ng 2013", true, false, false, nullptr, leaky_gain,
+     kernels<LeakyRelu, float>(), kernels<LeakyRelu, double>()},
+    {ActivationKind::elu, "elu", "", "z if z > 0 else eᶻ − 1; φ' = 1 or φ(z) + 1",
+     "Clevert, Unterthiner & Hochreiter 2016", false, false, false, nullptr, unit_gain,
+     kernels<Elu, float>(), kernels<Elu, double>()},
+    {ActivationKind::gelu, "gelu", "", "z·Φ(z); φ' = Φ(z) + z·N(z; 0, 1)",
+     "Hendrycks & Gimpel 2016", false, false, false, nullptr, unit_gain,
+     kernels<Gelu, float>(), kernels<Gelu, double>()},
+    {ActivationKind::sigmoid, "sigmoid", "", "1 / (1 + e⁻ᶻ); φ' = φ(1 − φ)", "", false, false,
+     true, Sigmoid::derivative_share, unit_gain,
+     kernels<Sigmoid, float>(), kernels<Sigmoid, double>()},
+    {ActivationKind::tanh, "tanh", "", "tanh z; φ' = 1 − φ²", "", false, false, true,
+     Tanh::derivative_share, unit_gain,
+     kernels<Tanh, float>(), kernels<Tanh, double>()},
+    {ActivationKind::softplus, "softplus", "", "ln(1 + eᶻ); φ' = σ(z)", "Dugas et al. 2001",
+     false, false, false, nullptr, unit_gain,
+     kernels<Softplus, float>(), kernels<Softplus, double>()},
+    {ActivationKind::identity, "identity", "linear", "z; φ' = 1", "", false, false, false,
+     nullptr, unit_gain,
+     kernels<Identity, float>(), kernels<Identity, double>()},
+};
+// clang-format on
+
+std::string choices() {
+  std::string list;
+  for (const ActivationRow& row : kActivations) {
+    if (!list.empty()) list += ", ";
+    list += row.name;
+    if (row.takes_slope) list += "[:slope]";
+  }
+  return list;
 }
 
 template <class T>
-void Activation::forward(const Matrix<T>& Z, Matrix<T>& A) const {
-  const T s = static_cast<T>(slope);
-  switch (kind) {
-    case ActivationKind::relu:
-      A = Z.cwiseMax(T(0));
-      break;
-    case ActivationKind::leaky_relu:
-      A = Z.unaryExpr([s](T z) { return z > T(0) ? z : s * z; });
-      break;
-    case ActivationKind::elu:
-      A = Z.unaryExpr([](T z) { return z > T(0) ? z : std::expm1(z); });
-      break;
-    case ActivationKind::gelu:
-      A = Z.unaryExpr([](T z) { return T(0.5) * z * (T(1) + std::erf(z * T(kInvSqrt2))); });
-      break;
-    case ActivationKind::sigmoid:
-      A = Z.unaryExpr([](T z) { return sigmoid(z); });
-      break;
-    case ActivationKind::tanh:
-      A = Z.array().tanh();
-      break;
-    case ActivationKind::softplus:
-      A = Z.unaryExpr([](T z) { return std::max(z, T(0)) + std::log1p(std::exp(-std::abs(z))); });
-      break;
-    case ActivationKind::identity:
-      A = Z;
-      break;
+const ActivationRow::Kernels<T>& kernels_of(const ActivationRow& row) {
+  if constexpr (std::is_same_v<T, float>)
+    return row.f32;
+  else
+    return row.f64;
+}
+
+}  // namespace
+
+std::span<const ActivationRow> activation_table() { return kActivations; }
+
+const ActivationRow& Activation::row() const { return kActivations[static_cast<int>(kind)]; }
+
+Activation Activation::parse(std::string_view spec, const std::string& option) {
+  const auto [kind, args] = split_kind(spec);
+  for (const ActivationRow& row : kActivations) {
+    if (kind != row.name && (row.alias.empty() || kind != row.alias)) continue;
+    Activation a;
+    a.kind = row.kind;
+    if (!row.takes_slope) {
+      if (!args.empty()) option_error(option, "'" + kind + "' takes no parameter");
+      return a;
+    }
+    if (!args.empty()) a.slope = parse_double(args, "option --" + option + " slope");
+    if (a.slope < 0 || a.slope >= 1) option_error(option, kind + " slope must be in [0, 1)");
+    return a;
   }
+  option_error(option, "unknown activation '" + kind + "' (choose " + choices() + ")");
+}
+
+std::string Activation::name() const {
+  std::string s(row().name);
+  if (!row().takes_slope) return s;
+  s += ':';
+  s += std::to_string(slope);
+  s.erase(s.find_last_not_of('0') + 1);
+  return s;
+}
+
+bool Activation::can_die() const { return row().can_die; }
+bool Activation::can_saturate() const { return row().can_saturate; }
+double Activation::derivative_share(double a) const { return row().derivative_share(a); }
+double Activation::second_moment_gain() const { return row().second_moment_gain(slope); }
+
+template <class T>
+void Activation::forward(const Matrix<T>& Z, Matrix<T>& A) const {
+  kernels_of<T>(row()).forward(Z, A, static_cast<T>(slope));
 }
 
 template <class T>
 void Activation::backward(const Matrix<T>& Z, const Matrix<T>& A, const Matrix<T>& dA,
                           Matrix<T>& dZ) const {
-  const T s = static_cast<T>(slope);
-  switch (kind) {
-    case ActivationKind::relu:
-      dZ = (Z.array() > T(0)).select(dA, T(0));
-      break;
-    case ActivationKind::leaky_relu:
-      dZ = (Z.array() > T(0)).select(dA, s * dA);
-      break;
-    case ActivationKind::elu:  // φ'(z) = φ(z) + 1 for z ≤ 0
-      dZ = (Z.array() > T(0)).select(dA, dA.array() * (A.array() + T(1)));
-      break;
-    case ActivationKind::gelu:  // φ'(z) = Φ(z) + z·φ(z)
-      dZ = dA.binaryExpr(Z, [](T g, T z) {
-        const T cdf = T(0.5) * (T(1) + std::erf(z * T(kInvSqrt2)));
-        const T pdf = T(kInvSqrt2Pi) * std::exp(T(-0.5) * z * z);
-        return g * (cdf + z * pdf);
-      });
-      break;
-    case ActivationKind::sigmoid:  // σ' = σ(1 − σ)
-      dZ = dA.array() * A.array() * (T(1) - A.array());
-      break;
-    case ActivationKind::tanh:  // tanh' = 1 − tanh²
-      dZ = dA.array() * (T(1) - A.array().square());
-      break;
-    case ActivationKind::softplus:  // softplus' = σ
-      dZ = dA.binaryExpr(Z, [](T g, T z) { return g * sigmoid(z); });
-      break;
-    case ActivationKind::identity:
-      dZ = dA;
-      break;
-  }
+  kernels_of<T>(row()).backward(Z, A, dA, dZ, static_cast<T>(slope));
 }
 
 template void Activation::forward<float>(const Matrix<float>&, Matrix<float>&) const;

@@ -272,7 +272,10 @@ std::string map_to_csv(const ConvergenceMap& map) {
   for (const auto& a : map.facet_axes) out += a + ",";
   out += (map.row_axis.empty() ? "row" : map.row_axis) + "," +
          (map.col_axis.empty() ? "column" : map.col_axis) + ",runs,expected";
-  for (const VerdictRow& v : verdict_table()) out += "," + std::string(v.name);
+  for (const VerdictRow& v : verdict_table()) {
+    out += ',';
+    out += v.name;
+  }
   out += ",median_final_loss,max_stable_lr,predicted_max_stable_lr\n";
   for (const auto& facet : map.facets) {
     for (std::size_t r = 0; r < map.row_values.size(); ++r)

@@ -35,7 +35,7 @@ TEST(Activation, ForwardValuesByHand) {
 
 // L(Z) = Σ C ⊙ φ(Z) has dL/dZ = C ⊙ φ'(Z): backward with dA = C must match.
 TEST(Activation, BackwardMatchesCentralDifferences) {
-  for (const char* spec : testing::kEveryActivation) {
+  for (const std::string& spec : testing::kEveryActivation) {
     SCOPED_TRACE(spec);
     const Activation act = Activation::parse(spec);
     Rng rng(7);
@@ -61,7 +61,7 @@ TEST(Activation, BackwardMatchesCentralDifferences) {
 }
 
 TEST(Activation, FloatAgreesWithDouble) {
-  for (const char* spec : testing::kEveryActivation) {
+  for (const std::string& spec : testing::kEveryActivation) {
     const Activation act = Activation::parse(spec);
     Matrix<double> Z = Vector<double>::LinSpaced(21, -4.0, 4.0).transpose(), A;
     Matrix<float> Zf = Z.cast<float>(), Af;
@@ -79,10 +79,60 @@ TEST(Activation, ParseAndName) {
   EXPECT_THROW(Activation::parse("relu:3"), Error);
   EXPECT_THROW(Activation::parse("leaky_relu:x"), Error);
   EXPECT_THROW(Activation::parse("leaky_relu:-1"), Error);
+  EXPECT_EQ(Activation::parse("linear").kind, ActivationKind::identity);
   try {
     Activation::parse("swish");
+    ADD_FAILURE() << "swish was accepted";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("--activation"), std::string::npos);
+    // The list of choices comes from the table: every row is named in it.
+    for (const ActivationRow& row : activation_table())
+      EXPECT_NE(std::string(e.what()).find(std::string(row.name)), std::string::npos) << row.name;
+  }
+}
+
+// Each row is found by its own kind and its name (and alias) reads back to it.
+TEST(ActivationTable, EveryRowParsesBackToItself) {
+  for (const ActivationRow& row : activation_table()) {
+    SCOPED_TRACE(std::string(row.name));
+    const Activation a = Activation::parse(row.name);
+    EXPECT_EQ(a.kind, row.kind);
+    EXPECT_EQ(&a.row(), &row);
+    EXPECT_EQ(Activation::parse(a.name()).kind, row.kind);
+    if (!row.alias.empty()) {
+      EXPECT_EQ(Activation::parse(row.alias).kind, row.kind);
+    }
+    EXPECT_FALSE(row.formula.empty());
+  }
+}
+
+// The properties the diagnosis reads are true of the kernels: a unit that can die outputs
+// exactly 0 on the negative half-line; derivative_share(φ(z)) is φ'(z) / max φ'; the
+// second-moment gain of a positively homogeneous φ is E[φ(z)²] / E[z²] under N(0, 1).
+TEST(ActivationTable, PropertiesAgreeWithTheKernels) {
+  const Matrix<double> Z = Vector<double>::LinSpaced(4001, -8.0, 8.0).transpose();
+  const Matrix<double> ones = Matrix<double>::Ones(1, Z.cols());
+  for (const std::string& spec : testing::kEveryActivation) {
+    SCOPED_TRACE(spec);
+    const Activation act = Activation::parse(spec);
+    Matrix<double> A, dZ;
+    act.forward(Z, A);
+    act.backward(Z, A, ones, dZ);
+    const bool zero_below = (Z.array() < 0).select(A.array().abs(), 0.0).maxCoeff() == 0.0;
+    EXPECT_EQ(act.can_die(), zero_below);
+    if (act.can_saturate()) {
+      const double peak = dZ.maxCoeff();
+      for (Index j = 0; j < Z.cols(); j += 97)
+        EXPECT_NEAR(act.derivative_share(A(0, j)), dZ(0, j) / peak, 1e-9) << Z(0, j);
+    }
+    if (act.kind == ActivationKind::relu || act.kind == ActivationKind::leaky_relu ||
+        act.kind == ActivationKind::identity) {
+      // Trapezoid rule against the standard normal density on [-8, 8].
+      const double h = Z(0, 1) - Z(0, 0);
+      const auto density = (-0.5 * Z.array().square()).exp() / std::sqrt(2 * M_PI);
+      const double second = (A.array().square() * density).sum() * h;
+      EXPECT_NEAR(act.second_moment_gain(), second, 1e-6);
+    }
   }
 }
 

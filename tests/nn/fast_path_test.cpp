@@ -115,9 +115,9 @@ void compare(const Case& c, std::uint64_t seed) {
 TEST(FastPath, MatchesTheReferenceForEveryActivationHeadAndBatchSize) {
   std::uint64_t seed = 1;
   for (Index batch : {1, 2, 7})
-    for (const char* act : testing::kEveryActivation)
+    for (const std::string& act : testing::kEveryActivation)
       for (const auto& [output, loss] : testing::kEveryHead) {
-        const Case c{{6, 9, 7, 4}, act, output, loss, batch};
+        const Case c{{6, 9, 7, 4}, act.c_str(), output, loss, batch};
         compare<double>(c, seed);
         compare<float>(c, seed);
         ++seed;

@@ -66,9 +66,9 @@ TEST(Network, GradientMatchesCentralDifferencesAtEveryDepth) {
   const std::vector<std::vector<Index>> shapes = {{3, 4}, {3, 5, 4}, {3, 6, 5, 4}, {3, 5, 6, 4, 3}};
   std::uint64_t seed = 1;
   for (const auto& sizes : shapes)
-    for (const char* act : testing::kEveryActivation)
+    for (const std::string& act : testing::kEveryActivation)
       for (const auto& [output, loss] : testing::kEveryHead) {
-        const Architecture arch = make_arch(sizes, act, output, loss);
+        const Architecture arch = make_arch(sizes, act.c_str(), output, loss);
         SCOPED_TRACE(arch.describe() + " " + act + " " + to_string(output) + "+" + to_string(loss));
         EXPECT_LT(network_gradient_error(arch, seed++), 1e-6);
       }

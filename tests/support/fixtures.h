@@ -104,9 +104,15 @@ inline bool same_bits(const std::vector<double>& a, const std::vector<double>& b
   return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), 8 * a.size()) == 0);
 }
 
-// Every activation, as --activation spells it (with a slope for leaky_relu).
-inline constexpr const char* kEveryActivation[] = {
-    "relu", "leaky_relu:0.1", "elu", "gelu", "sigmoid", "tanh", "softplus", "identity"};
+// Every activation of the table (nn/activation.cpp), as --activation spells it, with a
+// slope of 0.1 where a row takes one: a row added there is tested everywhere this is used.
+inline std::vector<std::string> every_activation() {
+  std::vector<std::string> specs;
+  for (const ActivationRow& row : activation_table())
+    specs.push_back(std::string(row.name) + (row.takes_slope ? ":0.1" : ""));
+  return specs;
+}
+inline const std::vector<std::string> kEveryActivation = every_activation();
 
 // Every output/loss pair that Head::make accepts.
 struct OutputLoss {
