@@ -22,9 +22,10 @@ packages=(
   libopenmpi-dev openmpi-bin  # sweeps over a cluster (mpirun)
   chromium               # reports are tested in a real browser, headless
   clang libclang-rt-14-dev  # libFuzzer targets (make fuzz)
+  python3-numpy          # tests: the .npy/.npz files they read are written by numpy itself
 )
 if [[ "${1:-}" == bench ]]; then
-  packages+=(python3-torch python3-numpy)  # peers for bench/, measured side by side
+  packages+=(python3-torch)  # a peer for bench/, measured side by side (numpy is above)
 fi
 
 missing=()
