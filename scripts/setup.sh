@@ -15,6 +15,7 @@ packages=(
   libtomlplusplus-dev    # --config FILE
   nlohmann-json3-dev     # logs, summaries, weights
   zlib1g-dev             # .gz IDX files and model checksums (crc32)
+  libzip-dev             # .npz archives (zip, often zip64) without a hand-written zip reader
   libgtest-dev           # unit tests
   libbenchmark-dev       # bench/ (make bench)
   libsqlite3-dev         # sweep results (results.sqlite)
