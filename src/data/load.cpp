@@ -10,6 +10,7 @@
 #include "core/strings.h"
 #include "data/csv.h"
 #include "data/idx.h"
+#include "data/npz_data.h"
 #include "data/synthetic.h"
 
 namespace mlpscope {
@@ -24,7 +25,8 @@ constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
 constexpr std::uint64_t kTestSeedOffset = 1000003;
 constexpr const char* kValidKinds =
     "fashion-mnist, mnist:DIR, idx:IMAGES[,LABELS], csv:PATH[,label=NAME][,classes=K], "
-    "spiral, circles, xor, moons, gaussians [:n=N,noise=S,classes=K,seed=S]";
+    "npz:FILE[,x=NAME,y=NAME], spiral, circles, xor, moons, gaussians "
+    "[:n=N,noise=S,classes=K,seed=S]";
 
 [[noreturn]] void spec_error(const std::string& spec, const std::string& message) {
   throw Error("data spec '" + spec + "': " + message);
@@ -127,13 +129,32 @@ Source idx_source(const std::string& spec, const std::string& args) {
   return {[=] { return load_idx(images, labels, spec); }, {}};
 }
 
-Source csv_source(const std::string& spec, const std::string& args) {
+// "PATH,key=value,…" → PATH and the pairs after it; an empty PATH is an error showing `usage`.
+std::pair<std::string, KeyValues> path_and_keys(const std::string& spec, const std::string& args,
+                                                const char* usage) {
   std::vector<std::string> parts = split(args, ',');
-  const std::string path = trim(parts[0]);
-  if (path.empty()) spec_error(spec, "expected csv:PATH[,label=NAME][,classes=K]");
+  std::string path = trim(parts[0]);
+  if (path.empty()) spec_error(spec, std::string("expected ") + usage);
   parts.erase(parts.begin());
+  return {std::move(path), parse_key_values(spec, parts)};
+}
+
+// A file's data set, named by the spec that asked for it.
+Source file_source(const std::string& spec, std::function<Dataset()> load) {
+  return {[spec, load = std::move(load)] {
+            Dataset data = load();
+            data.name = spec;
+            return data;
+          },
+          {}};
+}
+
+Source csv_source(const std::string& spec, const std::string& args) {
+  // Not a structured binding: the lambda below captures the path (clang 14 cannot).
+  const auto parsed = path_and_keys(spec, args, "csv:PATH[,label=NAME][,classes=K]");
+  const std::string& path = parsed.first;
   CsvOptions options;
-  for (const auto& [key, value] : parse_key_values(spec, parts)) {
+  for (const auto& [key, value] : parsed.second) {
     if (key == "label") {
       if (value.empty()) spec_error(spec, "label= needs a column name");
       options.label_column = value;
@@ -144,12 +165,20 @@ Source csv_source(const std::string& spec, const std::string& args) {
       spec_error(spec, "unknown key '" + key + "'; csv takes label=NAME and classes=K");
     }
   }
-  return {[=] {
-            Dataset data = load_csv(path, options);
-            data.name = spec;
-            return data;
-          },
-          {}};
+  return file_source(spec, [path, options] { return load_csv(path, options); });
+}
+
+Source npz_source(const std::string& spec, const std::string& args) {
+  const auto parsed = path_and_keys(spec, args, "npz:FILE[,x=NAME,y=NAME]");
+  const std::string& path = parsed.first;
+  NpzDataOptions options;
+  for (const auto& [key, value] : parsed.second) {
+    if (key != "x" && key != "y")
+      spec_error(spec, "unknown key '" + key + "'; npz takes x=NAME and y=NAME");
+    if (value.empty()) spec_error(spec, key + "= needs an array name");
+    (key == "x" ? options.x : options.y) = value;
+  }
+  return file_source(spec, [path, options] { return load_npz(path, options); });
 }
 
 SyntheticOptions parse_synthetic_options(const std::string& spec, const std::string& args) {
@@ -200,6 +229,7 @@ Source resolve(const std::string& raw_spec) {
   if (kind == "mnist") return mnist_source(spec, trim(args));
   if (kind == "idx") return idx_source(spec, args);
   if (kind == "csv") return csv_source(spec, args);
+  if (kind == "npz") return npz_source(spec, args);
   if (is_synthetic(kind)) return synthetic_source(spec, kind, args);
   spec_error(spec, "unknown data kind '" + kind + "'; valid kinds: " + kValidKinds);
 }

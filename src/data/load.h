@@ -1,10 +1,11 @@
 // Data specs (--data, --test) to data sets. The loaders themselves live one per file:
-// idx.h (MNIST layout, raw or .gz), csv.h, synthetic.h.
+// idx.h (MNIST layout, raw or .gz), csv.h, npz_data.h, synthetic.h.
 //
 //   fashion-mnist            /usr/share/datasets/fashion-mnist (Debian dataset-fashion-mnist)
 //   mnist:DIR                train-images-idx3-ubyte[.gz] and friends in DIR
 //   idx:IMAGES[,LABELS]      LABELS defaults to IMAGES with "images-idx3" → "labels-idx1"
 //   csv:PATH[,label=NAME][,classes=K]   header row; the label is the last column unless named
+//   npz:FILE[,x=NAME,y=NAME]  numpy's np.savez: X (n, d), y (n,) labels or (n, k) one-hot
 //   spiral|circles|xor|moons|gaussians[:n=N,noise=S,classes=K,seed=S]
 //
 // Test splits:
@@ -13,12 +14,13 @@
 //                             loaded when t10k-images-idx3-ubyte[.gz] exists in DIR. File
 //                             names may also use a dot, as some mirrors do
 //                             (train-images.idx3-ubyte).
-//   idx:, csv:                none.
+//   idx:, csv:, npz:          none (an .npz holds whatever arrays its writer chose; a test set
+//                             is a second archive, given as --test npz:OTHER).
 //   synthetic                 an independent draw of the same distribution with the same n,
 //                             noise and classes and seed + 1000003.
 // Names: "fashion-mnist (train)" / "fashion-mnist (test)", likewise "mnist:DIR (…)";
 // synthetic "spiral(n=400,noise=0.1,classes=2,seed=0) (train)" / "… (test)" (the test split
-// keeps the training seed in its name); idx: and csv: sets are named by their spec.
+// keeps the training seed in its name); idx:, csv: and npz: sets are named by their spec.
 // Where both splits are loaded, both get the larger of their two class counts, so that a
 // test split that happens to lack the highest class still fits the training set's network.
 //

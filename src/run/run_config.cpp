@@ -12,7 +12,8 @@ namespace {
 constexpr std::array<OptionInfo, 19> kRunOptions{{
     {"data", "fashion-mnist",
      "training data: fashion-mnist, mnist:DIR, idx:IMAGES[,LABELS], csv:PATH[,label=NAME], "
-     "or spiral|circles|xor|moons|gaussians[:n=N,noise=S,classes=K,seed=S]"},
+     "npz:FILE[,x=NAME,y=NAME], or spiral|circles|xor|moons|gaussians[:n=N,noise=S,classes=K,"
+     "seed=S]"},
     {"test", "", "held-out data (same forms as --data); default: the data's own test split; none"},
     {"limit", "0", "use only the first N training samples (0: all)"},
     {"standardize", "false", "standardize each feature to mean 0, std 1 (training-set statistics)"},
