@@ -5,7 +5,7 @@
 namespace mlpscope::fuzz {
 
 std::span<const Target> all_targets() {
-  static constexpr std::array<Target, 9> kTargets{{
+  static constexpr std::array<Target, 11> kTargets{{
       {"idx", idx},
       {"idx_gzip", idx_gzip},
       {"csv", csv},
@@ -15,6 +15,8 @@ std::span<const Target> all_targets() {
       {"vary", vary},
       {"run_options", run_options},
       {"data_spec", data_spec},
+      {"npy", npy},
+      {"npz", npz},
   }};
   return kTargets;
 }

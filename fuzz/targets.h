@@ -22,6 +22,8 @@ bool weights_json(std::string_view bytes);  // --init-from: JSON weights or a mo
 bool vary(std::string_view bytes);          // --vary specs, one per line, and their grid
 bool run_options(std::string_view bytes);   // NAME=VALUE lines: init, optimizer, activation…
 bool data_spec(std::string_view bytes);     // --data specs
+bool npy(std::string_view bytes);           // a .npy array, header and data
+bool npz(std::string_view bytes);           // an .npz archive: its arrays, then X and y
 
 struct Target {
   const char* name;  // also the folder of its seeds: fuzz/corpus/NAME, fuzz/regressions/NAME
