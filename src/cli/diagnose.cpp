@@ -154,19 +154,19 @@ int run(CommandOptions& options) {
   options.apply_config();
   const RunConfig config = parse_run_config(options.run_values());
   DiagnoseConfig dc;
-  const long long probe = parse_integer(options.get("probe-samples"), "option --probe-samples");
-  if (probe < 1 || probe > 100000) option_error("probe-samples", "must be in [1, 100000]");
+  const long long probe = setting_integer(options.get("probe-samples"), "probe-samples");
+  if (probe < 1 || probe > 100000) setting_error("probe-samples", "must be in [1, 100000]");
   dc.probe_samples = static_cast<Index>(probe);
   dc.homogeneity = options.flag("homogeneity");
   if (dc.homogeneity) {
     const auto range = split(options.get("scales"), ',');
-    if (range.size() != 3) option_error("scales", "expected LOW,HIGH,POINTS, e.g. 0.25,4,9");
-    dc.scale_low = parse_double(range[0], "option --scales");
-    dc.scale_high = parse_double(range[1], "option --scales");
-    dc.scale_points = static_cast<int>(parse_integer(range[2], "option --scales"));
+    if (range.size() != 3) setting_error("scales", "expected LOW,HIGH,POINTS, e.g. 0.25,4,9");
+    dc.scale_low = setting_double(range[0], "scales");
+    dc.scale_high = setting_double(range[1], "scales");
+    dc.scale_points = static_cast<int>(setting_integer(range[2], "scales"));
     if (!(dc.scale_low > 0) || !(dc.scale_high > dc.scale_low) || dc.scale_points < 2 ||
         dc.scale_points > 100)
-      option_error("scales", "needs 0 < LOW < HIGH and 2 <= POINTS <= 100");
+      setting_error("scales", "needs 0 < LOW < HIGH and 2 <= POINTS <= 100");
   }
   const PreparedData data = prepare_data(config);
   const Diagnosis d = diagnose(config, data, dc);

@@ -24,7 +24,7 @@ Evaluation evaluate_model(const Model& model, const Dataset& data) {
 
 int run(CommandOptions& options) {
   options.apply_config();
-  if (options.get("model").empty()) throw Error("option --model: required");
+  if (options.get("model").empty()) setting_error("model", "required");
   const Model model = load_model(options.get("model"));
   Dataset data = load_dataset(options.get("data"), true);
   const std::string limit = options.get("limit");
@@ -33,9 +33,9 @@ int run(CommandOptions& options) {
     data.truncate(c.limit);
   }
   if (data.dim != model.arch.sizes.front())
-    option_error("data", data.name + " has " + std::to_string(data.dim) + " features, the model " +
-                             model.arch.describe() + " expects " +
-                             std::to_string(model.arch.sizes.front()));
+    setting_error("data", data.name + " has " + std::to_string(data.dim) + " features, the model " +
+                              model.arch.describe() + " expects " +
+                              std::to_string(model.arch.sizes.front()));
   data.transform = model.transform;
   const bool f64 = model.options.value("dtype", "f64") == "f64";
   const Evaluation e =

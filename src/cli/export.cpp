@@ -15,7 +15,7 @@ namespace {
 int run(CommandOptions& options) {
   options.apply_config();
   const std::string& output = options.get("output");
-  if (options.get("model").empty()) throw Error("option --model: required");
+  if (options.get("model").empty()) setting_error("model", "required");
   if (output.empty()) throw Error("option -o/--output: required");
   const Model model = load_model(options.get("model"));
   if (output == "-") {

@@ -65,6 +65,10 @@ int main(int argc, char** argv) {
   try {
     for (auto& [command, action] : commands)
       if (command->parsed()) return action();
+  } catch (const mlpscope::SettingError& e) {
+    // The library names the setting; on the command line it is an option, --NAME.
+    std::fprintf(stderr, "mlpscope: option --%s: %s\n", e.setting().c_str(), e.detail().c_str());
+    return 2;
   } catch (const mlpscope::Error& e) {
     std::fprintf(stderr, "mlpscope: %s\n", e.what());
     return 2;

@@ -75,23 +75,22 @@ void add_watch_options(CommandOptions& options, bool periodic) {
 
 WatchConfig watch_config(const CommandOptions& options) {
   WatchConfig w;
-  const long long probes = parse_integer(options.get("probe-samples"), "option --probe-samples");
+  const long long probes = setting_integer(options.get("probe-samples"), "probe-samples");
   if (probes < 0)
-    option_error("probe-samples", "must be 0 (probes off) or a positive number of samples");
+    setting_error("probe-samples", "must be 0 (probes off) or a positive number of samples");
   w.probe_samples = static_cast<Index>(probes);
   const std::string sharpness = options.get("sharpness-every");
-  w.sharpness_every = sharpness == "never"
-                          ? -1
-                          : static_cast<int>(parse_integer(sharpness, "option --sharpness-every"));
+  w.sharpness_every =
+      sharpness == "never" ? -1 : static_cast<int>(setting_integer(sharpness, "sharpness-every"));
   const bool periodic = options.has("every");  // train's: a sweep has no per-epoch λmax
   if (w.sharpness_every < -1 || (!periodic && w.sharpness_every > 0))
-    option_error("sharpness-every",
-                 periodic ? "must be 0 (at initialization only), N epochs, or never"
-                          : "must be 0 (at initialization) or never, got " + sharpness);
+    setting_error("sharpness-every",
+                  periodic ? "must be 0 (at initialization only), N epochs, or never"
+                           : "must be 0 (at initialization) or never, got " + sharpness);
   if (periodic) {
-    w.every = parse_integer(options.get("every"), "option --every");
+    w.every = setting_integer(options.get("every"), "every");
     if (w.every < 0)
-      option_error("every", "must be 0 (epoch ends only) or a positive number of steps");
+      setting_error("every", "must be 0 (epoch ends only) or a positive number of steps");
   }
   return w;
 }
@@ -101,10 +100,10 @@ void check_writable(const std::string& path, const std::string& option) {
   const fs::path parent = fs::absolute(path).parent_path();
   std::error_code ec;
   if (!fs::is_directory(parent, ec))
-    option_error(option, "directory " + parent.string() + " does not exist");
-  if (fs::is_directory(path, ec)) option_error(option, path + " is a directory");
+    setting_error(option, "directory " + parent.string() + " does not exist");
+  if (fs::is_directory(path, ec)) setting_error(option, path + " is a directory");
   if (::access(parent.c_str(), W_OK) != 0)
-    option_error(option, "cannot write to " + parent.string());
+    setting_error(option, "cannot write to " + parent.string());
 }
 
 }  // namespace mlpscope::cli

@@ -30,7 +30,7 @@ struct ReportArgs {
 Dataset model_training_data(const Model& model, const std::string& model_path) {
   const std::string spec = model.options.value("data", std::string());
   if (spec.empty())
-    option_error("model", model_path + " does not record the data it was trained on");
+    setting_error("model", model_path + " does not record the data it was trained on");
   Dataset data = load_data(spec).train;
   const auto limit = model.options.value("limit", 0LL);
   if (limit > 0 && limit < data.size()) data.truncate(limit);
@@ -41,7 +41,7 @@ int run(CommandOptions& options, const ReportArgs& args) {
   options.apply_config();
   namespace fs = std::filesystem;
   const std::string out = options.get("output");
-  if (out.empty()) option_error("output", "name the HTML file to write, e.g. -o report.html");
+  if (out.empty()) setting_error("output", "name the HTML file to write, e.g. -o report.html");
   check_writable(out, "output");
   // A browser that is missing fails the command before anything is written.
   if (!options.get("png").empty()) (void)HeadlessBrowser("png");
@@ -51,7 +51,7 @@ int run(CommandOptions& options, const ReportArgs& args) {
   nlohmann::json data;
   if (fs::is_directory(args.input, ec)) {
     if (!options.get("model").empty())
-      option_error("model", "draws a run's decision boundary; " + args.input + " is a sweep");
+      setting_error("model", "draws a run's decision boundary; " + args.input + " is a sweep");
     data = sweep_report_data(args.input);
   } else {
     const RunRecords records = read_run_log(args.input);
@@ -60,8 +60,8 @@ int run(CommandOptions& options, const ReportArgs& args) {
       const Model model = load_model(options.get("model"));
       const Dataset train = model_training_data(model, options.get("model"));
       if (train.dim != 2)
-        option_error("model", "a decision boundary needs two-feature data; " + train.name +
-                                  " has " + std::to_string(train.dim) + " features");
+        setting_error("model", "a decision boundary needs two-feature data; " + train.name +
+                                   " has " + std::to_string(train.dim) + " features");
       boundary = decision_grid(model, train);
     }
     data = run_report_data(records, boundary, args.input);

@@ -71,7 +71,7 @@ int run(CommandOptions& options, const SweepArgs& args) {
   // Under mpirun a sweep's ranks share the work; a merge is rank 0's alone.
   const bool under_mpi = mpi::launched_by_mpirun();
   if (!args.merge.empty()) {
-    if (!args.vary.empty()) option_error("merge", "joins finished sweeps: it takes no --vary");
+    if (!args.vary.empty()) setting_error("merge", "joins finished sweeps: it takes no --vary");
     if (mpi::rank_from_environment() != 0) return 0;
     const SweepOutcome o =
         merge_sweeps(args.merge, options.get("out"), options.flag("force"), axes);
@@ -84,14 +84,14 @@ int run(CommandOptions& options, const SweepArgs& args) {
   SweepOptions sweep;
   sweep.grid.base = options.run_values();
   if (options.get("threads") != "1")
-    option_error("threads",
-                 "each run of a sweep is single-threaded; use --jobs N for N runs at once");
+    setting_error("threads",
+                  "each run of a sweep is single-threaded; use --jobs N for N runs at once");
   if (args.vary.empty() && !options.given("seeds"))
-    option_error("vary", "give at least one --vary NAME=V1,V2,… or --seeds N");
+    setting_error("vary", "give at least one --vary NAME=V1,V2,… or --seeds N");
   for (const auto& v : args.vary) sweep.grid.axes.push_back(parse_vary(v));
-  const long long seeds = parse_integer(options.get("seeds"), "option --seeds");
+  const long long seeds = setting_integer(options.get("seeds"), "seeds");
   if (seeds < 1 || seeds > 1000000)
-    option_error("seeds", "must be in 1..1000000, got " + options.get("seeds"));
+    setting_error("seeds", "must be in 1..1000000, got " + options.get("seeds"));
   sweep.grid.seeds = static_cast<int>(seeds);
   sweep.out = options.get("out");
   sweep.shard = parse_shard(options.get("shard"));
@@ -100,17 +100,17 @@ int run(CommandOptions& options, const SweepArgs& args) {
   const std::string jobs = options.get("jobs");
   // Under MPI, --jobs is rank 0's local runs beside coordinating (0: coordinate only); each
   // other rank runs one at a time, as mpirun starts one rank per core.
-  const long long j = !jobs.empty() ? parse_integer(jobs, "option --jobs")
+  const long long j = !jobs.empty() ? setting_integer(jobs, "jobs")
                       : under_mpi   ? 1
                                     : std::max(1u, std::thread::hardware_concurrency());
   if (j < (under_mpi ? 0 : 1) || j > 4096)
-    option_error("jobs",
-                 std::string("must be in ") + (under_mpi ? "0" : "1") + "..4096, got " + jobs);
+    setting_error("jobs",
+                  std::string("must be in ") + (under_mpi ? "0" : "1") + "..4096, got " + jobs);
   sweep.runner.jobs = static_cast<int>(j);
   sweep.runner.watch = watch_config(options);
-  sweep.runner.target = parse_double(options.get("target"), "option --target");
+  sweep.runner.target = setting_double(options.get("target"), "target");
   if (sweep.runner.target < 0 || sweep.runner.target > 1)
-    option_error("target", "must be an accuracy in [0, 1]");
+    setting_error("target", "must be an accuracy in [0, 1]");
 
   // Ctrl-C: no new run starts, runs in flight are dropped, the finished ones are stored.
   sweep.runner.stop = stop_on_interrupt();

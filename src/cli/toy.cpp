@@ -70,7 +70,7 @@ int run(CommandOptions& options) {
   if (!report.empty()) check_writable(report, "report");
   const std::string png = options.get("png");
   if (!png.empty() && report.empty())
-    option_error("png", "needs --report FILE: the figures are drawn from the report's page");
+    setting_error("png", "needs --report FILE: the figures are drawn from the report's page");
   // A browser that is missing fails the command before anything is written.
   if (!png.empty()) (void)HeadlessBrowser("png");
 

@@ -27,28 +27,58 @@ std::string trim(std::string_view text) {
   return std::string(text.substr(first, last - first + 1));
 }
 
-double parse_double(std::string_view text, const std::string& what) {
-  const std::string s = trim(text);
-  if (s.empty()) throw Error(what + ": expected a number, got an empty value");
+namespace {
+
+// What is wrong with `s` as a number (empty when nothing is), the value in `value`.
+std::string double_problem(const std::string& s, double& value) {
+  if (s.empty()) return "expected a number, got an empty value";
   // strtod rather than from_chars: g++ 12's from_chars for double is complete, but strtod
   // also accepts a leading '+', which users write ("+1e-3").
   char* end = nullptr;
-  const double value = std::strtod(s.c_str(), &end);
-  if (end != s.c_str() + s.size()) throw Error(what + ": '" + s + "' is not a number");
+  value = std::strtod(s.c_str(), &end);
+  if (end != s.c_str() + s.size()) return "'" + s + "' is not a number";
   if (!std::isfinite(value))  // overflow gives ±HUGE_VAL; underflow to a tiny value is fine
-    throw Error(what + ": '" + s + "' is not a finite number");
+    return "'" + s + "' is not a finite number";
+  return {};
+}
+
+std::string integer_problem(const std::string& s, long long& value) {
+  if (s.empty()) return "expected an integer, got an empty value";
+  const char* begin = s.data() + (s[0] == '+' ? 1 : 0);
+  const auto [ptr, ec] = std::from_chars(begin, s.data() + s.size(), value);
+  if (ec == std::errc::result_out_of_range) return "'" + s + "' is out of range";
+  if (ec != std::errc() || ptr != s.data() + s.size()) return "'" + s + "' is not an integer";
+  return {};
+}
+
+}  // namespace
+
+double parse_double(std::string_view text, const std::string& what) {
+  double value = 0;
+  const std::string problem = double_problem(trim(text), value);
+  if (!problem.empty()) throw Error(what + ": " + problem);
   return value;
 }
 
 long long parse_integer(std::string_view text, const std::string& what) {
-  const std::string s = trim(text);
-  if (s.empty()) throw Error(what + ": expected an integer, got an empty value");
   long long value = 0;
-  const char* begin = s.data() + (s[0] == '+' ? 1 : 0);
-  const auto [ptr, ec] = std::from_chars(begin, s.data() + s.size(), value);
-  if (ec == std::errc::result_out_of_range) throw Error(what + ": '" + s + "' is out of range");
-  if (ec != std::errc() || ptr != s.data() + s.size())
-    throw Error(what + ": '" + s + "' is not an integer");
+  const std::string problem = integer_problem(trim(text), value);
+  if (!problem.empty()) throw Error(what + ": " + problem);
+  return value;
+}
+
+double setting_double(std::string_view text, const std::string& setting, const std::string& part) {
+  double value = 0;
+  const std::string problem = double_problem(trim(text), value);
+  if (!problem.empty()) setting_error(setting, part.empty() ? problem : part + ": " + problem);
+  return value;
+}
+
+long long setting_integer(std::string_view text, const std::string& setting,
+                          const std::string& part) {
+  long long value = 0;
+  const std::string problem = integer_problem(trim(text), value);
+  if (!problem.empty()) setting_error(setting, part.empty() ? problem : part + ": " + problem);
   return value;
 }
 

@@ -14,6 +14,12 @@ std::string trim(std::string_view text);
 // Whole-string conversions: "1e-3" is a number, "1e-3x", "", "nan" and "inf" are not.
 double parse_double(std::string_view text, const std::string& what);
 long long parse_integer(std::string_view text, const std::string& what);
+// The same for the value of a setting (an option): a malformed value is a SettingError
+// naming `setting`, and `part` of it where given ("slope" of leaky_relu:SLOPE).
+double setting_double(std::string_view text, const std::string& setting,
+                      const std::string& part = "");
+long long setting_integer(std::string_view text, const std::string& setting,
+                          const std::string& part = "");
 
 // "name:args" -> {"name", "args"}; args empty when there is no colon.
 std::pair<std::string, std::string> split_kind(std::string_view spec);

@@ -196,14 +196,14 @@ Activation Activation::parse(std::string_view spec, const std::string& option) {
     Activation a;
     a.kind = row.kind;
     if (!row.takes_slope) {
-      if (!args.empty()) option_error(option, "'" + kind + "' takes no parameter");
+      if (!args.empty()) setting_error(option, "'" + kind + "' takes no parameter");
       return a;
     }
-    if (!args.empty()) a.slope = parse_double(args, "option --" + option + " slope");
-    if (a.slope < 0 || a.slope >= 1) option_error(option, kind + " slope must be in [0, 1)");
+    if (!args.empty()) a.slope = setting_double(args, option, "slope");
+    if (a.slope < 0 || a.slope >= 1) setting_error(option, kind + " slope must be in [0, 1)");
     return a;
   }
-  option_error(option, "unknown activation '" + kind + "' (choose " + choices() + ")");
+  setting_error(option, "unknown activation '" + kind + "' (choose " + choices() + ")");
 }
 
 std::string Activation::name() const {

@@ -14,9 +14,9 @@ namespace {
 std::vector<double> parse_numbers(const std::string& args, std::size_t count,
                                   const std::string& option, const std::string& form) {
   const auto parts = split(args, ',');
-  if (args.empty() || parts.size() != count) option_error(option, "expected " + form);
+  if (args.empty() || parts.size() != count) setting_error(option, "expected " + form);
   std::vector<double> numbers;
-  for (const auto& p : parts) numbers.push_back(parse_double(p, "option --" + option));
+  for (const auto& p : parts) numbers.push_back(setting_double(p, option));
   return numbers;
 }
 
@@ -33,12 +33,12 @@ Init Init::parse(std::string_view spec, const std::string& option) {
   Init init;
   if (kind == "uniform") {
     const auto v = parse_numbers(args, 2, option, "uniform:LOW,HIGH, e.g. uniform:-1,1");
-    if (!(v[0] < v[1])) option_error(option, "uniform:LOW,HIGH needs LOW < HIGH");
+    if (!(v[0] < v[1])) setting_error(option, "uniform:LOW,HIGH needs LOW < HIGH");
     return Init{InitKind::uniform, v[0], v[1]};
   }
   if (kind == "normal") {
     const auto v = parse_numbers(args, 2, option, "normal:MEAN,STD, e.g. normal:0,0.1");
-    if (v[1] < 0) option_error(option, "normal:MEAN,STD needs STD >= 0");
+    if (v[1] < 0) setting_error(option, "normal:MEAN,STD needs STD >= 0");
     return Init{InitKind::normal, v[0], v[1]};
   }
   if (kind == "const" || kind == "constant") {
@@ -46,7 +46,7 @@ Init Init::parse(std::string_view spec, const std::string& option) {
     return Init{InitKind::constant, v[0], 0.0};
   }
   if (kind == "zeros" || kind == "ones") {
-    if (!args.empty()) option_error(option, "'" + kind + "' takes no parameter");
+    if (!args.empty()) setting_error(option, "'" + kind + "' takes no parameter");
     return Init{InitKind::constant, kind == "ones" ? 1.0 : 0.0, 0.0};
   }
   if (kind == "orthogonal") {
@@ -62,14 +62,14 @@ Init Init::parse(std::string_view spec, const std::string& option) {
       {"glorot_normal", InitKind::xavier_normal}, {"glorot_uniform", InitKind::xavier_uniform}};
   for (const auto& [name, k] : kNames)
     if (kind == name) {
-      if (!args.empty()) option_error(option, "'" + kind + "' takes no parameter");
+      if (!args.empty()) setting_error(option, "'" + kind + "' takes no parameter");
       init.kind = k;
       return init;
     }
-  option_error(option, "unknown initializer '" + kind +
-                           "' (choose uniform:A,B, normal:MEAN,STD, const:V, he_normal, "
-                           "he_uniform, xavier_normal, xavier_uniform, lecun_normal, "
-                           "lecun_uniform, orthogonal[:gain])");
+  setting_error(option, "unknown initializer '" + kind +
+                            "' (choose uniform:A,B, normal:MEAN,STD, const:V, he_normal, "
+                            "he_uniform, xavier_normal, xavier_uniform, lecun_normal, "
+                            "lecun_uniform, orthogonal[:gain])");
 }
 
 std::string Init::name() const {

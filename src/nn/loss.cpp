@@ -12,7 +12,7 @@ OutputKind Head::parse_output(std::string_view spec) {
   if (s == "softmax") return OutputKind::softmax;
   if (s == "sigmoid") return OutputKind::sigmoid;
   if (s == "identity" || s == "linear") return OutputKind::identity;
-  option_error("output", "unknown output '" + s + "' (choose softmax, sigmoid, identity)");
+  setting_error("output", "unknown output '" + s + "' (choose softmax, sigmoid, identity)");
 }
 
 LossKind Head::parse_loss(std::string_view spec) {
@@ -20,14 +20,14 @@ LossKind Head::parse_loss(std::string_view spec) {
   if (s == "mse") return LossKind::mse;
   if (s == "cross_entropy" || s == "ce") return LossKind::cross_entropy;
   if (s == "bce" || s == "binary_cross_entropy") return LossKind::bce;
-  option_error("loss", "unknown loss '" + s + "' (choose mse, cross_entropy, bce)");
+  setting_error("loss", "unknown loss '" + s + "' (choose mse, cross_entropy, bce)");
 }
 
 Head Head::make(OutputKind output, LossKind loss) {
   if (loss == LossKind::cross_entropy && output != OutputKind::softmax)
-    option_error("loss", "cross_entropy needs --output softmax (use bce with a sigmoid output)");
+    setting_error("loss", "cross_entropy needs --output softmax (use bce with a sigmoid output)");
   if (loss == LossKind::bce && output != OutputKind::sigmoid)
-    option_error("loss", "bce needs --output sigmoid (use cross_entropy with softmax)");
+    setting_error("loss", "bce needs --output sigmoid (use cross_entropy with softmax)");
   return Head{output, loss};
 }
 

@@ -83,9 +83,9 @@ HeadlessBrowser::HeadlessBrowser(const std::string& option, double timeout_secon
     : option_(option), timeout_(timeout_seconds) {
   const auto exe = find_chromium();
   if (!exe)
-    option_error(option,
-                 "needs headless Chromium, which is not installed (Debian package chromium, "
-                 "installed by scripts/setup.sh; or set MLPSCOPE_CHROMIUM to a Chromium binary)");
+    setting_error(option,
+                  "needs headless Chromium, which is not installed (Debian package chromium, "
+                  "installed by scripts/setup.sh; or set MLPSCOPE_CHROMIUM to a Chromium binary)");
   exe_ = *exe;
 }
 
@@ -132,7 +132,7 @@ BrowserResult HeadlessBrowser::run(const std::vector<std::string>& extra) const 
   const int rc = ::posix_spawn(&pid, exe_.c_str(), &actions, &attr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
-  if (rc != 0) option_error(option_, "cannot start " + exe_ + ": " + std::strerror(rc));
+  if (rc != 0) setting_error(option_, "cannot start " + exe_ + ": " + std::strerror(rc));
 
   BrowserResult result;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_);
@@ -160,11 +160,11 @@ BrowserResult HeadlessBrowser::run(const std::vector<std::string>& extra) const 
 std::string HeadlessBrowser::dump_dom(const std::string& page, const std::string& fragment) const {
   const BrowserResult r = run({"--virtual-time-budget=5000", "--dump-dom", url(page, fragment)});
   if (r.timed_out)
-    option_error(option_, exe_ + " did not finish rendering " + page + " within " +
-                              std::to_string(static_cast<int>(timeout_)) + "s");
+    setting_error(option_, exe_ + " did not finish rendering " + page + " within " +
+                               std::to_string(static_cast<int>(timeout_)) + "s");
   if (r.status != 0 || r.out.empty())
-    option_error(option_, exe_ + " failed on " + page + " (exit status " +
-                              std::to_string(r.status) + "): " + last_words(r.err));
+    setting_error(option_, exe_ + " failed on " + page + " (exit status " +
+                               std::to_string(r.status) + "): " + last_words(r.err));
   return r.out;
 }
 
@@ -175,11 +175,11 @@ void HeadlessBrowser::screenshot(const std::string& page, const std::string& fra
            "--window-size=" + std::to_string(width) + "," + std::to_string(height),
            "--screenshot=" + fs::absolute(png).string(), url(page, fragment)});
   if (r.timed_out)
-    option_error(option_, exe_ + " did not finish the screenshot of " + page + " within " +
-                              std::to_string(static_cast<int>(timeout_)) + "s");
+    setting_error(option_, exe_ + " did not finish the screenshot of " + page + " within " +
+                               std::to_string(static_cast<int>(timeout_)) + "s");
   if (r.status != 0 || !fs::exists(png))
-    option_error(option_, exe_ + " could not take a screenshot of " + page + " (exit status " +
-                              std::to_string(r.status) + "): " + last_words(r.err));
+    setting_error(option_, exe_ + " could not take a screenshot of " + page + " (exit status " +
+                               std::to_string(r.status) + "): " + last_words(r.err));
 }
 
 }  // namespace mlpscope

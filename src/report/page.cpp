@@ -81,7 +81,7 @@ void write_report_page(const nlohmann::json& data, const std::string& path,
   try {
     write_file_atomically(path, render_report_page(data));
   } catch (const Error& e) {
-    option_error(option, e.what());
+    setting_error(option, e.what());
   }
 }
 

@@ -71,15 +71,15 @@ std::vector<std::string> write_figure_pngs(const std::string& page, const std::s
   const HeadlessBrowser browser(option);
   const PageState state = inspect_page(browser, page);
   if (state.status != "ok")
-    option_error(option,
-                 page + " did not draw in " + browser.executable() + ": " +
-                     (state.errors.empty() ? "status " + state.status : state.errors.front()));
+    setting_error(option,
+                  page + " did not draw in " + browser.executable() + ": " +
+                      (state.errors.empty() ? "status " + state.status : state.errors.front()));
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (!fs::is_directory(dir)) option_error(option, "cannot create the directory " + dir);
+  if (!fs::is_directory(dir)) setting_error(option, "cannot create the directory " + dir);
   std::vector<std::string> written;
   for (const auto& [name, count] : state.figures) {
-    if (count <= 0) option_error(option, "figure " + name + " of " + page + " drew nothing");
+    if (count <= 0) setting_error(option, "figure " + name + " of " + page + " drew nothing");
     const fs::path png = fs::path(dir) / (name + ".png");
     const fs::path partial =
         fs::path(dir) / ("." + name + ".partial.png");  // chromium picks the format by extension
@@ -89,7 +89,7 @@ std::vector<std::string> write_figure_pngs(const std::string& page, const std::s
     browser.screenshot(page, "figure=" + name, partial.string(), square ? 760 : 900,
                        square ? 640 : 480);
     fs::rename(partial, png, ec);
-    if (ec) option_error(option, "cannot write " + png.string() + ": " + ec.message());
+    if (ec) setting_error(option, "cannot write " + png.string() + ": " + ec.message());
     written.push_back(png.string());
   }
   return written;

@@ -24,7 +24,7 @@ PageState inspect_page(const HeadlessBrowser& browser, const std::string& page);
 PageState page_state_from_dom(const std::string& dom);
 
 // Writes DIR/NAME.png for every figure of `page` (DIR created when missing) and returns
-// their paths. Throws Error("option --OPTION: …") when the page has script errors, a
+// their paths. Throws SettingError(OPTION, …) when the page has script errors, a
 // figure drew nothing, or the browser fails. Each file is written under a temporary name
 // and renamed, so no half-written PNG is left behind.
 std::vector<std::string> write_figure_pngs(const std::string& page, const std::string& dir,

@@ -27,13 +27,13 @@ PreparedData prepare_data(const RunConfig& config) {
   }
   if (data.test) {
     if (data.test->dim != data.train.dim)
-      option_error("test", data.test->name + " has " + std::to_string(data.test->dim) +
-                               " features, the training data " + std::to_string(data.train.dim));
+      setting_error("test", data.test->name + " has " + std::to_string(data.test->dim) +
+                                " features, the training data " + std::to_string(data.train.dim));
     if (data.test->num_classes > data.train.num_classes)
-      option_error("test", data.test->name + " has labels up to " +
-                               std::to_string(data.test->num_classes - 1) +
-                               ", outside the training data's class range [0, " +
-                               std::to_string(data.train.num_classes) + ")");
+      setting_error("test", data.test->name + " has labels up to " +
+                                std::to_string(data.test->num_classes - 1) +
+                                ", outside the training data's class range [0, " +
+                                std::to_string(data.train.num_classes) + ")");
   }
   if (config.standardize) {
     data.train.transform = standardization(data.train);
@@ -62,9 +62,9 @@ Network<T> initial_network(const RunConfig& config, const Architecture& arch) {
     } catch (const Error& e) {
       // Errors of the weights reader already start with the path; others get it here.
       const std::string message = e.what();
-      option_error("init-from", message.starts_with(config.init_from)
-                                    ? message
-                                    : config.init_from + ": " + message);
+      setting_error("init-from", message.starts_with(config.init_from)
+                                     ? message
+                                     : config.init_from + ": " + message);
     }
     return net;
   }

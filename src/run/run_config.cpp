@@ -41,16 +41,16 @@ constexpr std::array<OptionInfo, 19> kRunOptions{{
 }};
 
 Index positive_integer(const std::string& name, const std::string& text, Index max) {
-  const long long v = parse_integer(text, "option --" + name);
-  if (v < 1) option_error(name, "must be at least 1, got " + text);
-  if (v > max) option_error(name, text + " is larger than the limit of " + std::to_string(max));
+  const long long v = setting_integer(text, name);
+  if (v < 1) setting_error(name, "must be at least 1, got " + text);
+  if (v > max) setting_error(name, text + " is larger than the limit of " + std::to_string(max));
   return static_cast<Index>(v);
 }
 
 bool parse_bool(const std::string& name, const std::string& text) {
   if (text == "true" || text == "1" || text == "yes") return true;
   if (text == "false" || text == "0" || text == "no") return false;
-  option_error(name, "expected true or false, got '" + text + "'");
+  setting_error(name, "expected true or false, got '" + text + "'");
 }
 
 std::vector<Index> parse_hidden(const std::string& text) {
@@ -58,9 +58,9 @@ std::vector<Index> parse_hidden(const std::string& text) {
   if (s == "none" || s.empty()) return {};
   std::vector<Index> widths;
   for (const auto& part : split(s, ',')) {
-    const long long w = parse_integer(part, "option --hidden");
-    if (w < 1) option_error("hidden", "every width must be at least 1, got " + trim(part));
-    if (w > (1 << 24)) option_error("hidden", "width " + trim(part) + " is absurdly large");
+    const long long w = setting_integer(part, "hidden");
+    if (w < 1) setting_error("hidden", "every width must be at least 1, got " + trim(part));
+    if (w > (1 << 24)) setting_error("hidden", "width " + trim(part) + " is absurdly large");
     widths.push_back(static_cast<Index>(w));
   }
   return widths;
@@ -79,20 +79,20 @@ OptionValues default_run_options() {
 RunConfig parse_run_config(const OptionValues& given) {
   OptionValues v = default_run_options();
   for (const auto& [name, value] : given) {
-    if (!v.contains(name)) throw Error("unknown option --" + name);
+    if (!v.contains(name)) setting_error(name, "unknown option");
     v[name] = value;
   }
   // Free text that goes into the run's options as it is (the summary, the sweep's run keys):
   // JSON holds UTF-8 only, and a file name that is not would otherwise fail when recorded.
   for (const char* name : {"data", "test", "init-from"})
     if (!is_utf8(v[name]))
-      option_error(name, "is not valid UTF-8 text (a run's options are recorded as JSON)");
+      setting_error(name, "is not valid UTF-8 text (a run's options are recorded as JSON)");
   RunConfig c;
   c.data = trim(v["data"]);
-  if (c.data.empty()) option_error("data", "must name a data set");
+  if (c.data.empty()) setting_error("data", "must name a data set");
   c.test = trim(v["test"]);
-  const long long limit = parse_integer(v["limit"], "option --limit");
-  if (limit < 0) option_error("limit", "must be 0 (all) or positive");
+  const long long limit = setting_integer(v["limit"], "limit");
+  if (limit < 0) setting_error("limit", "must be 0 (all) or positive");
   c.limit = static_cast<Index>(limit);
   c.standardize = parse_bool("standardize", v["standardize"]);
   c.hidden = parse_hidden(v["hidden"]);
@@ -101,22 +101,22 @@ RunConfig parse_run_config(const OptionValues& given) {
   c.loss = Head::parse_loss(v["loss"]);
   Head::make(c.output, c.loss);  // rejects undefined pairs now, naming --loss
   c.init = Init::parse(v["init"]);
-  c.init_scale = parse_double(v["init-scale"], "option --init-scale");
+  c.init_scale = setting_double(v["init-scale"], "init-scale");
   c.bias_init = BiasInit::parse(v["bias-init"]);
   c.init_from = trim(v["init-from"]);
   c.optimizer = OptimizerSpec::parse(v["optimizer"]);
-  c.lr = parse_double(v["lr"], "option --lr");
-  if (c.lr <= 0) option_error("lr", "must be positive, got " + trim(v["lr"]));
+  c.lr = setting_double(v["lr"], "lr");
+  if (c.lr <= 0) setting_error("lr", "must be positive, got " + trim(v["lr"]));
   c.batch = trim(v["batch"]) == "full" ? 0 : positive_integer("batch", v["batch"], 1 << 30);
-  const long long epochs = parse_integer(v["epochs"], "option --epochs");
-  if (epochs < 0 || epochs > 1000000) option_error("epochs", "must be in [0, 1000000]");
+  const long long epochs = setting_integer(v["epochs"], "epochs");
+  if (epochs < 0 || epochs > 1000000) setting_error("epochs", "must be in [0, 1000000]");
   c.epochs = static_cast<int>(epochs);
-  const long long seed = parse_integer(v["seed"], "option --seed");
-  if (seed < 0) option_error("seed", "must be non-negative");
+  const long long seed = setting_integer(v["seed"], "seed");
+  if (seed < 0) setting_error("seed", "must be non-negative");
   c.seed = static_cast<std::uint64_t>(seed);
   const std::string dtype = trim(v["dtype"]);
   if (dtype != "f32" && dtype != "f64")
-    option_error("dtype", "expected f32 or f64, got '" + dtype + "'");
+    setting_error("dtype", "expected f32 or f64, got '" + dtype + "'");
   c.f64 = dtype == "f64";
   c.threads = static_cast<int>(positive_integer("threads", v["threads"], 1024));
   return c;

@@ -3,7 +3,7 @@
 // The table is the single source of truth: the command line registers one --NAME per row,
 // --config FILE accepts exactly these keys, sweeps vary them by name, and a run's summary
 // lists them all (as given or defaulted). Values travel as strings until
-// parse_run_config() checks them; every check throws Error("option --NAME: …").
+// parse_run_config() checks them; every check throws SettingError naming the option (core/error.h).
 #pragma once
 
 #include <cstdint>

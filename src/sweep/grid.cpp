@@ -39,20 +39,24 @@ std::string option_names() {
 
 }  // namespace
 
-std::vector<std::string> expand_range(const std::string& item, const std::string& what) {
+std::vector<std::string> expand_range(const std::string& item, const std::string& axis) {
   // kind:LO..HI:N
   const auto [kind, rest] = split_kind(item);
-  const std::string form = what + ": range '" + item + "' must be " + kind + ":LO..HI:N";
+  const std::string form = axis + ": range '" + item + "' must be " + kind + ":LO..HI:N";
   const auto dots = rest.find("..");
   const auto colon = rest.rfind(':');
-  if (dots == std::string::npos || colon == std::string::npos || colon < dots) throw Error(form);
-  const double lo = parse_double(rest.substr(0, dots), what + " (range start)");
-  const double hi = parse_double(rest.substr(dots + 2, colon - dots - 2), what + " (range end)");
-  const long long n = parse_integer(rest.substr(colon + 1), what + " (range count)");
-  if (n < 1) throw Error(what + ": range '" + item + "' needs N >= 1, got " + std::to_string(n));
-  if (n > 100000) throw Error(what + ": range '" + item + "' has more than 100000 values");
+  if (dots == std::string::npos || colon == std::string::npos || colon < dots)
+    setting_error("vary", form);
+  const double lo = setting_double(rest.substr(0, dots), "vary", axis + " (range start)");
+  const double hi =
+      setting_double(rest.substr(dots + 2, colon - dots - 2), "vary", axis + " (range end)");
+  const long long n = setting_integer(rest.substr(colon + 1), "vary", axis + " (range count)");
+  if (n < 1)
+    setting_error("vary", axis + ": range '" + item + "' needs N >= 1, got " + std::to_string(n));
+  if (n > 100000)
+    setting_error("vary", axis + ": range '" + item + "' has more than 100000 values");
   if (kind == "log" && (lo <= 0 || hi <= 0))
-    throw Error(what + ": log range '" + item + "' needs positive ends");
+    setting_error("vary", axis + ": log range '" + item + "' needs positive ends");
   std::vector<std::string> values;
   for (long long i = 0; i < n; ++i) {
     double v = lo;
@@ -66,38 +70,38 @@ std::vector<std::string> expand_range(const std::string& item, const std::string
     if (n == 1) v = lo;
     // Inner points are computed, not given: 12 digits drop the rounding noise of exp/log
     // (0.010000000000000004 → 0.01); the ends are printed exactly.
-    if (i > 0 && i < n - 1) v = parse_double(format_g12(v), what);
+    if (i > 0 && i < n - 1) v = setting_double(format_g12(v), "vary", axis);
     values.push_back(shortest(v));
   }
   return values;
 }
 
 Axis parse_vary(const std::string& text) {
-  const std::string what = "option --vary " + text;
+  // Every problem is the setting vary's, quoting the text given.
+  auto refuse = [&text](const std::string& problem) {
+    setting_error("vary", text + ": " + problem);
+  };
   const auto eq = text.find('=');
-  if (eq == std::string::npos) throw Error(what + ": expected NAME=V1,V2,…");
+  if (eq == std::string::npos) refuse("expected NAME=V1,V2,…");
   Axis axis;
   axis.name = trim(text.substr(0, eq));
   if (axis.name.starts_with("--")) axis.name = axis.name.substr(2);
-  if (axis.name.empty()) throw Error(what + ": the option name is empty");
+  if (axis.name.empty()) refuse("the option name is empty");
   if (!is_option(axis.name))
-    throw Error(what + ": unknown option '" + axis.name + "' (options: " + option_names() + ")");
-  if (axis.name == "seed")
-    throw Error(what + ": use --seeds N (with --seed as the first seed) to vary the seed");
-  if (axis.name == "threads")
-    throw Error(what + ": each run of a sweep is single-threaded; use --jobs");
+    refuse("unknown option '" + axis.name + "' (options: " + option_names() + ")");
+  if (axis.name == "seed") refuse("use --seeds N (with --seed as the first seed) to vary the seed");
+  if (axis.name == "threads") refuse("each run of a sweep is single-threaded; use --jobs");
   const std::string list = text.substr(eq + 1);
-  if (trim(list).empty()) throw Error(what + ": no values after '='");
+  if (trim(list).empty()) refuse("no values after '='");
   // The ';' rule: a list holding ';' is split on ';' alone, and a trailing ';' ends it.
   const bool semicolons = list.find(';') != std::string::npos;
   std::vector<std::string> items = split(list, semicolons ? ';' : ',');
   if (semicolons && trim(items.back()).empty()) items.pop_back();
   for (const auto& raw : items) {
     const std::string item = trim(raw);
-    if (item.empty()) throw Error(what + ": empty value in the list");
+    if (item.empty()) refuse("empty value in the list");
     if (item.starts_with("log:") || item.starts_with("lin:")) {
-      for (auto& v : expand_range(item, "option --vary " + axis.name))
-        axis.values.push_back(std::move(v));
+      for (auto& v : expand_range(item, axis.name)) axis.values.push_back(std::move(v));
     } else {
       axis.values.push_back(item);
     }
@@ -113,7 +117,7 @@ OptionValues point_values(const GridSpec& spec, const std::vector<std::size_t>& 
   for (std::size_t a = 0; a < spec.axes.size(); ++a)
     values[spec.axes[a].name] = spec.axes[a].values[choice[a]];
   const long long first =
-      parse_integer(spec.base.count("seed") ? spec.base.at("seed") : "0", "option --seed");
+      setting_integer(spec.base.count("seed") ? spec.base.at("seed") : "0", "seed");
   values["seed"] = std::to_string(first + seed_offset);
   values["threads"] = "1";
   return values;
@@ -128,12 +132,11 @@ std::string describe_choice(const GridSpec& spec, const std::vector<std::size_t>
 
 void check_spec(const GridSpec& spec) {
   if (spec.seeds < 1)
-    throw Error("option --seeds: must be at least 1, got " + std::to_string(spec.seeds));
+    setting_error("seeds", "must be at least 1, got " + std::to_string(spec.seeds));
   std::set<std::string> names;
   for (const auto& axis : spec.axes) {
-    if (!names.insert(axis.name).second)
-      throw Error("option --vary " + axis.name + ": given twice");
-    if (axis.values.empty()) throw Error("option --vary " + axis.name + ": no values");
+    if (!names.insert(axis.name).second) setting_error("vary", axis.name + ": given twice");
+    if (axis.values.empty()) setting_error("vary", axis.name + ": no values");
   }
 }
 
@@ -148,11 +151,14 @@ void check_spec(const GridSpec& spec) {
     try {
       (void)parse_run_config(v);
     } catch (const Error& e) {
-      throw Error("option --vary " + spec.axes[a].name + "=" + spec.axes[a].values[choice[a]] +
-                  ": " + e.what());
+      // "vary: lr=0: must be positive", not "…: lr=0: lr: must be positive".
+      const auto* of_axis = dynamic_cast<const SettingError*>(&e);
+      const bool same = of_axis && of_axis->setting() == spec.axes[a].name;
+      setting_error("vary", spec.axes[a].name + "=" + spec.axes[a].values[choice[a]] + ": " +
+                                (same ? of_axis->detail() : std::string(e.what())));
     }
   }
-  throw Error("option --vary (" + describe_choice(spec, choice) + "): " + error.what());
+  setting_error("vary", "(" + describe_choice(spec, choice) + "): " + error.what());
 }
 
 }  // namespace
@@ -162,7 +168,7 @@ std::vector<GridPoint> expand_grid(const GridSpec& spec) {
   std::size_t total = static_cast<std::size_t>(spec.seeds);
   for (const auto& axis : spec.axes) {
     if (total > 10000000 / axis.values.size())
-      throw Error("option --vary: the grid has more than 10 million runs");
+      setting_error("vary", "the grid has more than 10 million runs");
     total *= axis.values.size();
   }
   std::vector<GridPoint> points;

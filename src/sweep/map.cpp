@@ -47,8 +47,8 @@ std::size_t axis_index(const GridSpec& spec, const std::string& name) {
     if (spec.axes[a].name == name) return a;
   std::string names;
   for (const auto& axis : spec.axes) names += (names.empty() ? "" : ", ") + axis.name;
-  throw Error("option --axes: '" + name +
-              "' is not a --vary of this sweep (axes: " + (names.empty() ? "none" : names) + ")");
+  setting_error("axes", "'" + name + "' is not a --vary of this sweep (axes: " +
+                            (names.empty() ? "none" : names) + ")");
 }
 
 // The homogeneity law along the init-scale axis `scales`, drawn from the smallest scale
@@ -83,7 +83,7 @@ ConvergenceMap build_map(const GridSpec& spec, const std::vector<GridPoint>& poi
   long row = spec.axes.size() > 0 ? 0 : -1, col = spec.axes.size() > 1 ? 1 : -1;
   if (!axes.empty()) {
     if (axes.size() != 2 || axes[0] == axes[1])
-      throw Error("option --axes: expected two different --vary names A,B");
+      setting_error("axes", "expected two different --vary names A,B");
     row = static_cast<long>(axis_index(spec, axes[0]));
     col = static_cast<long>(axis_index(spec, axes[1]));
   }

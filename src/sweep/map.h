@@ -46,7 +46,7 @@ struct ConvergenceMap {
   std::vector<MapFacet> facets;
 };
 
-// `axes`: two axis names, or empty for the first two. Throws Error("option --axes: …")
+// `axes`: two axis names, or empty for the first two. Throws SettingError("axes", …)
 // for a name that is not a --vary.
 ConvergenceMap build_map(const GridSpec& spec, const std::vector<GridPoint>& points,
                          const std::vector<RunRow>& rows, const std::vector<std::string>& axes);

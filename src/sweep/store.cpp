@@ -116,15 +116,15 @@ ResultStore::ResultStore(const std::string& dir, const std::string& option)
     : dir_(dir), path_((std::filesystem::path(dir) / "results.sqlite").string()), option_(option) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) option_error(option, "cannot create " + dir + ": " + ec.message());
-  if (!std::filesystem::is_directory(dir)) option_error(option, dir + " is not a directory");
-  if (::access(dir.c_str(), W_OK) != 0) option_error(option, "cannot write to " + dir);
+  if (ec) setting_error(option, "cannot create " + dir + ": " + ec.message());
+  if (!std::filesystem::is_directory(dir)) setting_error(option, dir + " is not a directory");
+  if (::access(dir.c_str(), W_OK) != 0) setting_error(option, "cannot write to " + dir);
   if (sqlite3_open_v2(path_.c_str(), &db_,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                       nullptr) != SQLITE_OK) {
     const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
-    option_error(option, "cannot open " + path_ + ": " + why);
+    setting_error(option, "cannot open " + path_ + ": " + why);
   }
   sqlite3_busy_timeout(db_, 10000);
   try {
@@ -141,7 +141,7 @@ ResultStore::ResultStore(const std::string& dir, const std::string& option)
   } catch (const Error& e) {
     sqlite3_close(db_);
     db_ = nullptr;
-    option_error(option, path_ + ": " + e.what());
+    setting_error(option, path_ + ": " + e.what());
   }
 }
 
@@ -166,8 +166,8 @@ void ResultStore::claim_grid(const std::string& definition, bool force) {
   const auto existing = grid();
   if (existing && *existing == definition) return;
   if (existing && !force)
-    option_error(option_, dir_ + " holds the results of another sweep; use another --" + option_ +
-                              ", or --force to discard them");
+    setting_error(option_, dir_ + " holds the results of another sweep; use another --" + option_ +
+                               ", or --force to discard them");
   exec("BEGIN IMMEDIATE");
   try {
     exec("DELETE FROM runs");

@@ -10,12 +10,11 @@ namespace mlpscope {
 
 Shard parse_shard(const std::string& text) {
   const auto parts = split(text, '/');
-  if (parts.size() != 2) option_error("shard", "expected K/N, got '" + text + "'");
-  const long long k = parse_integer(parts[0], "option --shard"),
-                  n = parse_integer(parts[1], "option --shard");
-  if (n < 1) option_error("shard", "N must be at least 1, got '" + text + "'");
+  if (parts.size() != 2) setting_error("shard", "expected K/N, got '" + text + "'");
+  const long long k = setting_integer(parts[0], "shard"), n = setting_integer(parts[1], "shard");
+  if (n < 1) setting_error("shard", "N must be at least 1, got '" + text + "'");
   if (k < 1 || k > n)
-    option_error("shard", "K must be in 1.." + std::to_string(n) + ", got '" + text + "'");
+    setting_error("shard", "K must be in 1.." + std::to_string(n) + ", got '" + text + "'");
   return {static_cast<int>(k), static_cast<int>(n)};
 }
 
@@ -40,14 +39,14 @@ SweepOutcome run_sweep(const SweepOptions& options,
   // Every check that can fail comes before the first run: grid, axes, --out, data.
   const std::vector<GridPoint> points = expand_grid(options.grid);
   (void)build_map(options.grid, points, {}, options.axes);
-  if (options.out.empty()) option_error("out", "a sweep needs a directory for its results");
+  if (options.out.empty()) setting_error("out", "a sweep needs a directory for its results");
   ResultStore store(options.out, "out");
   const nlohmann::json definition = grid_definition(options.grid, options.runner.watch);
   const auto existing = store.grid();
   if (existing && *existing != definition.dump() && !options.force)
-    option_error("out", options.out + " holds the results of another sweep (" +
-                            describe_grid_change(nlohmann::json::parse(*existing), definition) +
-                            " differ); use another --out, or --force to discard them");
+    setting_error("out", options.out + " holds the results of another sweep (" +
+                             describe_grid_change(nlohmann::json::parse(*existing), definition) +
+                             " differ); use another --out, or --force to discard them");
   store.claim_grid(definition.dump(), options.force);
 
   SweepOutcome outcome;
@@ -74,18 +73,18 @@ SweepOutcome run_sweep(const SweepOptions& options,
 
 SweepOutcome merge_sweeps(const std::vector<std::string>& dirs, const std::string& out, bool force,
                           const std::vector<std::string>& axes) {
-  if (dirs.empty()) option_error("merge", "name the sweep directories to join");
-  if (out.empty()) option_error("out", "name the directory of the joined results");
+  if (dirs.empty()) setting_error("merge", "name the sweep directories to join");
+  if (out.empty()) setting_error("out", "name the directory of the joined results");
   std::optional<std::string> grid;
   std::vector<RunRow> rows;
   for (const auto& dir : dirs) {
     if (!std::filesystem::exists(std::filesystem::path(dir) / "results.sqlite"))
-      option_error("merge", dir + " holds no results.sqlite");
+      setting_error("merge", dir + " holds no results.sqlite");
     const ResultStore input(dir, "merge");
     const auto g = input.grid();
-    if (!g) option_error("merge", dir + " holds no sweep");
+    if (!g) setting_error("merge", dir + " holds no sweep");
     if (grid && *g != *grid)
-      option_error("merge", dir + " holds another grid than " + dirs.front());
+      setting_error("merge", dir + " holds another grid than " + dirs.front());
     grid = g;
     for (auto& r : input.rows()) rows.push_back(std::move(r));
   }

@@ -57,18 +57,18 @@ PowerFunction PowerFunction::parse(std::string_view spec, const std::string& opt
   if (s == "x^4") return {4.0};
   const std::string expected = "expected x^2, x^4 or |x|^p with a real p > 1 (e.g. |x|^3, |x|^1.5)";
   if (s.starts_with("|x|^")) {
-    const double p = parse_double(s.substr(4), "option --" + option + " '" + s + "'");
+    const double p = setting_double(s.substr(4), option, "'" + s + "'");
     if (!(p > 1.0))
-      option_error(option, "'" + s +
-                               "': p must be > 1 (|x|^p with p ≤ 1 is not differentiable at its "
-                               "minimum), got " +
-                               num(p, 17));
+      setting_error(option, "'" + s +
+                                "': p must be > 1 (|x|^p with p ≤ 1 is not differentiable at its "
+                                "minimum), got " +
+                                num(p, 17));
     return {p};
   }
   if (s.starts_with("x^"))
-    option_error(option, "'" + s + "' is not supported: " + expected +
-                             "; other powers are written with bars: |x|^" + s.substr(2));
-  option_error(option, "'" + s + "' is not a function: " + expected);
+    setting_error(option, "'" + s + "' is not supported: " + expected +
+                              "; other powers are written with bars: |x|^" + s.substr(2));
+  setting_error(option, "'" + s + "' is not a function: " + expected);
 }
 
 std::string PowerFunction::name() const {
@@ -290,18 +290,19 @@ ToySettings parse_toy_settings(const std::map<std::string, std::string>& values)
     if (name == "f") {
       s.f = PowerFunction::parse(text, "f");
     } else if (name == "lr") {
-      s.lr = parse_double(text, "option --lr");
-      if (!(s.lr > 0.0)) option_error("lr", "must be positive, got " + trim(text));
+      s.lr = setting_double(text, "lr");
+      if (!(s.lr > 0.0)) setting_error("lr", "must be positive, got " + trim(text));
     } else if (name == "x0") {
-      s.x0 = parse_double(text, "option --x0");
+      s.x0 = setting_double(text, "x0");
     } else if (name == "steps") {
-      const double steps = parse_double(text, "option --steps");
+      const double steps = setting_double(text, "steps");
       if (steps != std::floor(steps))
-        option_error("steps", "must be a whole number, got " + trim(text));
-      if (steps < 1) option_error("steps", "must be at least 1, got " + trim(text));
+        setting_error("steps", "must be a whole number, got " + trim(text));
+      if (steps < 1) setting_error("steps", "must be at least 1, got " + trim(text));
       if (steps > kMaxSteps)
-        option_error("steps", "at most " + std::to_string(kMaxSteps) +
-                                  " (every iterate is kept and can be printed), got " + trim(text));
+        setting_error("steps", "at most " + std::to_string(kMaxSteps) +
+                                   " (every iterate is kept and can be printed), got " +
+                                   trim(text));
       s.steps = static_cast<int>(steps);
     } else {
       throw Error("toy: unknown setting '" + name + "'");

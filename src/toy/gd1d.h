@@ -40,7 +40,7 @@ struct PowerFunction {
   double p = 4.0;
 
   // "x^2", "x^4", "|x|^P" (P a real number > 1, e.g. "|x|^3", "|x|^1.5"); anything else
-  // throws Error("option --OPTION: …").
+  // throws SettingError(OPTION, …).
   static PowerFunction parse(std::string_view spec, const std::string& option = "f");
   // "x^2", "x^4" for p = 2 and 4, else "|x|^P" with P in its shortest exact form.
   std::string name() const;
@@ -109,7 +109,7 @@ struct ToySettings {
   int steps = 100;
 };
 // Values as strings by option name; missing names keep the defaults above. Throws
-// Error("option --NAME: …"): lr must be positive, x0 finite, steps in [1, kMaxSteps].
+// SettingError(NAME, …): lr must be positive, x0 finite, steps in [1, kMaxSteps].
 ToySettings parse_toy_settings(const std::map<std::string, std::string>& values);
 
 }  // namespace mlpscope

@@ -10,8 +10,8 @@ namespace mlpscope {
 namespace {
 
 double parse_coefficient(const std::string& text, const std::string& what) {
-  const double v = parse_double(text, "option --optimizer " + what);
-  if (!(v >= 0.0 && v < 1.0)) option_error("optimizer", what + " must be in [0, 1), got " + text);
+  const double v = setting_double(text, "optimizer", what);
+  if (!(v >= 0.0 && v < 1.0)) setting_error("optimizer", what + " must be in [0, 1), got " + text);
   return v;
 }
 
@@ -22,7 +22,7 @@ OptimizerSpec OptimizerSpec::parse(std::string_view text) {
   const auto parts = args.empty() ? std::vector<std::string>{} : split(args, ',');
   OptimizerSpec spec;
   auto expect_at_most = [&](std::size_t n, const char* form) {
-    if (parts.size() > n) option_error("optimizer", "expected " + std::string(form));
+    if (parts.size() > n) setting_error("optimizer", "expected " + std::string(form));
   };
   if (kind == "sgd") {
     expect_at_most(0, "sgd with no parameter");
@@ -34,7 +34,7 @@ OptimizerSpec OptimizerSpec::parse(std::string_view text) {
   } else if (kind == "adam") {
     expect_at_most(2, "adam[:BETA1,BETA2]");
     spec.kind = OptimizerKind::adam;
-    if (parts.size() == 1) option_error("optimizer", "expected adam:BETA1,BETA2");
+    if (parts.size() == 1) setting_error("optimizer", "expected adam:BETA1,BETA2");
     if (parts.size() == 2) {
       spec.beta1 = parse_coefficient(parts[0], "beta1");
       spec.beta2 = parse_coefficient(parts[1], "beta2");
@@ -44,9 +44,9 @@ OptimizerSpec OptimizerSpec::parse(std::string_view text) {
     spec.kind = OptimizerKind::rmsprop;
     spec.beta2 = parts.empty() ? 0.99 : parse_coefficient(parts[0], "alpha");
   } else {
-    option_error("optimizer", "unknown optimizer '" + kind +
-                                  "' (choose sgd, momentum[:MU], nesterov[:MU], "
-                                  "adam[:BETA1,BETA2], rmsprop[:ALPHA])");
+    setting_error("optimizer", "unknown optimizer '" + kind +
+                                   "' (choose sgd, momentum[:MU], nesterov[:MU], "
+                                   "adam[:BETA1,BETA2], rmsprop[:ALPHA])");
   }
   return spec;
 }

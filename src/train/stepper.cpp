@@ -27,9 +27,9 @@ int first_nonfinite_layer(const Network<T>& net, const Workspace<T>& ws) {
 }
 
 Index checked_size(const Dataset& train_set, const TrainConfig& config) {
-  if (!(config.lr > 0.0) || !std::isfinite(config.lr)) option_error("lr", "must be positive");
-  if (config.batch < 0) option_error("batch", "must be positive or 'full'");
-  if (config.epochs < 0) option_error("epochs", "must be at least 0");
+  if (!(config.lr > 0.0) || !std::isfinite(config.lr)) setting_error("lr", "must be positive");
+  if (config.batch < 0) setting_error("batch", "must be positive or 'full'");
+  if (config.epochs < 0) setting_error("epochs", "must be at least 0");
   if (train_set.size() == 0)
     throw Error(train_set.name + " holds no samples: there is nothing to train on");
   return train_set.size();

@@ -83,8 +83,8 @@ TEST(Activation, ParseAndName) {
   try {
     Activation::parse("swish");
     ADD_FAILURE() << "swish was accepted";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("--activation"), std::string::npos);
+  } catch (const SettingError& e) {
+    EXPECT_EQ(e.setting(), "activation");
     // The list of choices comes from the table: every row is named in it.
     for (const ActivationRow& row : activation_table())
       EXPECT_NE(std::string(e.what()).find(std::string(row.name)), std::string::npos) << row.name;

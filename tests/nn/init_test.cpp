@@ -93,8 +93,8 @@ TEST(Init, ParseErrorsNameTheOption) {
     try {
       Init::parse(bad);
       ADD_FAILURE() << "accepted";
-    } catch (const Error& e) {
-      EXPECT_NE(std::string(e.what()).find("--init"), std::string::npos) << e.what();
+    } catch (const SettingError& e) {
+      EXPECT_EQ(e.setting(), "init") << e.what();
     }
   }
   EXPECT_EQ(Init::parse("uniform:-1,1").name(), "uniform:-1,1");

@@ -305,7 +305,7 @@ const Row kRows[] = {
     {"SweepMalformedVary",
      {"sweep", "--data", "spiral:n=100", "--vary", "lr", "--out", "{dir}/s"},
      2,
-     "option --vary lr: expected NAME=V1,V2,…"},
+     "option --vary: lr: expected NAME=V1,V2,…"},
     {"SweepJobsZero",
      {"sweep", "--data", "spiral:n=100", "--vary", "lr=0.1", "--jobs", "0", "--out", "{dir}/s"},
      2,

@@ -20,9 +20,7 @@ std::string error_of(const OptionValues& values) {
 TEST(RunConfig, FreeTextOptionsMustBeUtf8BecauseTheyAreRecordedAsJson) {
   for (const char* name : {"data", "test", "init-from"}) {
     const std::string message = error_of({{name, "csv:runs-\xFF.csv"}});
-    EXPECT_NE(message.find(std::string("option --") + name + ": is not valid UTF-8"),
-              std::string::npos)
-        << message;
+    EXPECT_TRUE(message.starts_with(std::string(name) + ": is not valid UTF-8")) << message;
   }
   const RunConfig config = parse_run_config({{"data", "csv:données-λ.csv"}});
   EXPECT_NE(config.to_json().dump().find("données-λ"), std::string::npos);  // UTF-8 is kept

@@ -132,7 +132,7 @@ TEST_F(MpiSweep, BadInputIsOneLineFromRankZero) {
   std::ofstream(path("file")) << "not a directory\n";
   const std::vector<std::pair<Args, std::string>> cases = {
       // Found while parsing, before MPI starts, by every rank.
-      {{"--vary", "lr=0.1,fast", "--out", path("out")}, "--vary lr=fast"},
+      {{"--vary", "lr=0.1,fast", "--out", path("out")}, "--vary: lr=fast"},
       // Refused by the command-line parser itself, before any rank knows its rank from MPI.
       {{"--no-such-option", "1", "--out", path("out3")}, "no-such-option"},
       // Found by rank 0 alone, after MPI started: the other ranks are told to stop.

@@ -261,12 +261,12 @@ TEST_F(SweepCli, BadInputIsOneLineAndExitTwo) {
   std::fclose(file);
   const std::string out = path("out");
   const std::vector<std::pair<Args, std::string>> cases = {
-      {{"--vary", "lr=", "--out", out}, "--vary lr="},
+      {{"--vary", "lr=", "--out", out}, "--vary: lr="},
       {{"--vary", "", "--out", out}, "--vary"},
       {{"--vary", "speed=1,2", "--out", out}, "unknown option 'speed'"},
       {{"--vary", "lr=log:1e-3..1e-1:0", "--out", out}, "N >= 1"},
       {{"--vary", "lr=0.1", "--vary", "lr=0.2", "--out", out}, "given twice"},
-      {{"--vary", "lr=0.1,fast", "--out", out}, "--vary lr=fast"},
+      {{"--vary", "lr=0.1,fast", "--out", out}, "--vary: lr=fast"},
       {{"--vary", "lr=0.1", "--shard", "3/2", "--out", out}, "--shard"},
       {{"--vary", "lr=0.1", "--shard", "0/2", "--out", out}, "--shard"},
       {{"--vary", "lr=0.1", "--out", path("file/sub")}, "--out"},

@@ -33,8 +33,8 @@ TEST(Gd1dFunction, BadSpecsThrowNamingTheOption) {
     try {
       PowerFunction::parse(spec);
       ADD_FAILURE() << "no error";
-    } catch (const Error& e) {
-      EXPECT_EQ(std::string(e.what()).rfind("option --f", 0), 0u) << e.what();
+    } catch (const SettingError& e) {
+      EXPECT_EQ(e.setting(), "f") << e.what();
     }
   }
 }
@@ -267,8 +267,8 @@ TEST(Gd1dSettings, ChecksEveryOption) {
     try {
       parse_toy_settings({{name, value}});
       ADD_FAILURE() << name << " = " << value << ": no error";
-    } catch (const Error& e) {
-      EXPECT_EQ(std::string(e.what()).rfind("option --" + name, 0), 0u) << e.what();
+    } catch (const SettingError& e) {
+      EXPECT_EQ(e.setting(), name) << e.what();
     }
   }
   EXPECT_EQ(parse_toy_settings({{"steps", std::to_string(kMaxSteps)}}).steps, kMaxSteps);
