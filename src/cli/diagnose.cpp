@@ -11,70 +11,12 @@
 #include "core/strings.h"
 #include "diagnose/thresholds.h"
 #include "run/diagnosis.h"
+#include "run/diagnosis_json.h"
 #include "run/run_log.h"
 
 namespace mlpscope::cli {
 
 namespace {
-
-nlohmann::json optional_json(const std::optional<double>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
-
-nlohmann::json to_json(const Diagnosis& d) {
-  nlohmann::json layers = nlohmann::json::array();
-  for (std::size_t l = 0; l < d.at_init.layers.size(); ++l) {
-    const LayerStats& m = d.at_init.layers[l];
-    nlohmann::json j = layer_to_json(m);
-    j["measured_std"] = m.preact_std;
-    j["predicted_std"] =
-        l < d.theory.size() ? nlohmann::json(d.theory[l].preact_std) : nlohmann::json(nullptr);
-    j["predicted_mean"] =
-        l < d.theory.size() ? nlohmann::json(d.theory[l].preact_mean) : nlohmann::json(nullptr);
-    j["he_std"] =
-        l < d.theory.size() ? nlohmann::json(d.theory[l].he_std) : nlohmann::json(nullptr);
-    j["he_ratio"] =
-        l < d.theory.size() ? nlohmann::json(d.theory[l].he_ratio) : nlohmann::json(nullptr);
-    layers.push_back(std::move(j));
-  }
-  const OutputStats& o = *d.at_init.output;
-  nlohmann::json j = {
-      {"layers", layers},
-      {"output_saturation",
-       {{"mean_top_probability", o.mean_top_probability},
-        {"confident_fraction", o.confident_fraction},
-        {"logit_gradient", o.logit_gradient},
-        {"majority_fraction", o.majority_fraction}}},
-      {"loss", d.at_init.loss},
-      {"accuracy", d.at_init.accuracy},
-      {"sharpness", d.sharpness.lambda_max},
-      {"sharpness_iterations", d.sharpness.iterations},
-      {"sharpness_converged", d.sharpness.converged},
-      {"max_stable_lr", optional_json(d.max_stable_lr)},
-      {"lr", d.facts.lr},
-      {"predicted_verdict", name(d.prediction.verdict)},
-      {"cause", d.prediction.cause == Cause::none ? nlohmann::json(nullptr)
-                                                  : nlohmann::json(name(d.prediction.cause))},
-      {"explanation", d.prediction.explanation},
-      {"suggestions", d.prediction.suggestions},
-      {"checks", d.prediction.checks}};
-  if (d.homogeneity) {
-    nlohmann::json points = nlohmann::json::array();
-    for (const auto& p : d.homogeneity->points)
-      points.push_back({{"scale", p.scale},
-                        {"output_std", p.output_std},
-                        {"grad_norm", p.grad_norm},
-                        {"sharpness", p.sharpness},
-                        {"loss", p.loss}});
-    j["homogeneity"] = {{"depth", d.homogeneity->depth},
-                        {"output_exponent", d.homogeneity->output_exponent},
-                        {"grad_exponent", d.homogeneity->grad_exponent},
-                        {"sharpness_exponent", d.homogeneity->sharpness_exponent},
-                        {"stable_lr_exponent", -d.homogeneity->sharpness_exponent},
-                        {"points", points}};
-  }
-  return j;
-}
 
 std::string cell(const std::optional<double>& v, const char* format) {
   if (!v) return "-";
@@ -153,25 +95,11 @@ void print_human(const Diagnosis& d, const PreparedData& data, Index probe) {
 int run(CommandOptions& options) {
   options.apply_config();
   const RunConfig config = parse_run_config(options.run_values());
-  DiagnoseConfig dc;
-  const long long probe = setting_integer(options.get("probe-samples"), "probe-samples");
-  if (probe < 1 || probe > 100000) setting_error("probe-samples", "must be in [1, 100000]");
-  dc.probe_samples = static_cast<Index>(probe);
-  dc.homogeneity = options.flag("homogeneity");
-  if (dc.homogeneity) {
-    const auto range = split(options.get("scales"), ',');
-    if (range.size() != 3) setting_error("scales", "expected LOW,HIGH,POINTS, e.g. 0.25,4,9");
-    dc.scale_low = setting_double(range[0], "scales");
-    dc.scale_high = setting_double(range[1], "scales");
-    dc.scale_points = static_cast<int>(setting_integer(range[2], "scales"));
-    if (!(dc.scale_low > 0) || !(dc.scale_high > dc.scale_low) || dc.scale_points < 2 ||
-        dc.scale_points > 100)
-      setting_error("scales", "needs 0 < LOW < HIGH and 2 <= POINTS <= 100");
-  }
+  const DiagnoseConfig dc = parse_diagnose_config(options.values_of(diagnose_options()));
   const PreparedData data = prepare_data(config);
   const Diagnosis d = diagnose(config, data, dc);
   if (options.flag("json"))
-    std::printf("%s\n", to_json(d).dump(2).c_str());
+    std::printf("%s\n", diagnosis_to_json(d).dump(2).c_str());
   else
     print_human(d, data, dc.probe_samples);
   return 0;
@@ -187,12 +115,7 @@ Action add_diagnose_command(CLI::App& root) {
       "largest stable learning rate, and a predicted verdict.");
   auto options = std::make_shared<CommandOptions>(*command);
   options->add_run_options();
-  options->add("probe-samples", "1000", "samples of the training data to measure on");
-  options->add(
-      "homogeneity", "false",
-      "scale every weight by c over --scales and fit how output, gradient and sharpness grow",
-      true);
-  options->add("scales", "0.25,4,9", "LOW,HIGH,POINTS: the log-spaced scales of --homogeneity");
+  options->add_table(diagnose_options());
   options->add("json", "false", "print the diagnosis as one JSON object", true);
   options->add_config_option();
   command->footer(

@@ -10,8 +10,8 @@
 
 namespace mlpscope::cli {
 
-void CommandOptions::add_run_options() {
-  for (const auto& o : run_options()) {
+void CommandOptions::add_table(std::span<const OptionInfo> table) {
+  for (const auto& o : table) {
     const std::string def = o.default_value;
     add(o.name, def, o.help, def == "false");
   }
@@ -57,42 +57,10 @@ void CommandOptions::apply_config() {
   }
 }
 
-OptionValues CommandOptions::run_values() const {
-  OptionValues run;
-  for (const auto& o : run_options()) run[o.name] = values_.at(o.name);
-  return run;
-}
-
-void add_watch_options(CommandOptions& options, bool periodic) {
-  options.add("probe-samples", "1000",
-              "probe set size for per-layer statistics and the verdict's cause (0: off)");
-  options.add("sharpness-every", "0",
-              periodic
-                  ? "Hessian top eigenvalue at initialization (0), also every N epochs, or never"
-                  : "Hessian top eigenvalue at initialization (0), for the 2/λmax boundary, "
-                    "or never");
-}
-
-WatchConfig watch_config(const CommandOptions& options) {
-  WatchConfig w;
-  const long long probes = setting_integer(options.get("probe-samples"), "probe-samples");
-  if (probes < 0)
-    setting_error("probe-samples", "must be 0 (probes off) or a positive number of samples");
-  w.probe_samples = static_cast<Index>(probes);
-  const std::string sharpness = options.get("sharpness-every");
-  w.sharpness_every =
-      sharpness == "never" ? -1 : static_cast<int>(setting_integer(sharpness, "sharpness-every"));
-  const bool periodic = options.has("every");  // train's: a sweep has no per-epoch λmax
-  if (w.sharpness_every < -1 || (!periodic && w.sharpness_every > 0))
-    setting_error("sharpness-every",
-                  periodic ? "must be 0 (at initialization only), N epochs, or never"
-                           : "must be 0 (at initialization) or never, got " + sharpness);
-  if (periodic) {
-    w.every = setting_integer(options.get("every"), "every");
-    if (w.every < 0)
-      setting_error("every", "must be 0 (epoch ends only) or a positive number of steps");
-  }
-  return w;
+OptionValues CommandOptions::values_of(std::span<const OptionInfo> table) const {
+  OptionValues values;
+  for (const auto& o : table) values[o.name] = values_.at(o.name);
+  return values;
 }
 
 void check_writable(const std::string& path, const std::string& option) {

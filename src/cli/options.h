@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <map>
+#include <span>
 #include <string>
 
 #include "run/run.h"
@@ -15,8 +16,10 @@ class CommandOptions {
  public:
   explicit CommandOptions(CLI::App& command) : command_(command) {}
 
-  // Every row of the library's run-option table, as --NAME (flags where the default is false).
-  void add_run_options();
+  // Every row of one of the library's option tables (run_options(), watch_options(), …),
+  // as --NAME: a flag where the default is false.
+  void add_table(std::span<const OptionInfo> table);
+  void add_run_options() { add_table(run_options()); }
   // One more option of this command; a flag when is_flag.
   void add(const std::string& name, const std::string& default_value, const std::string& help,
            bool is_flag = false, const std::string& short_name = "");
@@ -29,8 +32,9 @@ class CommandOptions {
   bool has(const std::string& name) const { return values_.contains(name); }
   bool flag(const std::string& name) const { return values_.at(name) == "true"; }
   bool given(const std::string& name) const;
-  // The run options only, ready for parse_run_config().
-  OptionValues run_values() const;
+  // The values of one table's options, ready for its parse_* function.
+  OptionValues values_of(std::span<const OptionInfo> table) const;
+  OptionValues run_values() const { return values_of(run_options()); }
 
  private:
   CLI::App& command_;
@@ -39,14 +43,6 @@ class CommandOptions {
   std::map<std::string, CLI::Option*> registered_;
   std::string config_path_;
 };
-
-// What a run watches, shared by train and sweep: --probe-samples N (0: off) and
-// --sharpness-every. `periodic` (train) also takes N epochs; a sweep stores λmax at
-// initialization alone, so it takes 0 (at initialization) or never.
-void add_watch_options(CommandOptions& options, bool periodic);
-// Those options (and --every where the command has it) as the library's WatchConfig;
-// a bad value throws Error naming the option.
-WatchConfig watch_config(const CommandOptions& options);
 
 // Results are written at the end of a command (a model, a report): a path that cannot be
 // written fails before any work, naming --OPTION: a missing directory, a directory in its

@@ -107,7 +107,7 @@ int run(CommandOptions& options, const SweepArgs& args) {
     setting_error("jobs",
                   std::string("must be in ") + (under_mpi ? "0" : "1") + "..4096, got " + jobs);
   sweep.runner.jobs = static_cast<int>(j);
-  sweep.runner.watch = watch_config(options);
+  sweep.runner.watch = parse_watch_config(options.values_of(watch_options(false)), false);
   sweep.runner.target = setting_double(options.get("target"), "target");
   if (sweep.runner.target < 0 || sweep.runner.target > 1)
     setting_error("target", "must be an accuracy in [0, 1]");
@@ -164,7 +164,7 @@ Action add_sweep_command(CLI::App& root) {
   options->add("force", "false", "discard the results of another grid found in --out", true);
   options->add("target", "0.9", "train accuracy that epochs_to_target waits for");
   options->add("axes", "", "the map's two axes A,B [default: the first two --vary]");
-  add_watch_options(*options, /*periodic=*/false);
+  options->add_table(watch_options(/*periodic=*/false));
   command->add_option("--merge", args->merge,
                       "join the results of these sweep directories into --out");
   options->add_config_option();

@@ -123,7 +123,7 @@ int run(CommandOptions& options) {
 
   const PreparedData data = prepare_data(config);
   const Architecture arch = make_architecture(config, data.train);
-  const WatchConfig watch = watch_config(options);
+  const WatchConfig watch = parse_watch_config(options.values_of(watch_options(true)), true);
   // Every check that can fail comes before the first line is printed: a run too large for
   // memory, --init-from weights that do not fit, then a log file that cannot be written.
   check_run_memory(config, arch, data, watch);
@@ -174,8 +174,7 @@ Action add_train_command(CLI::App& root) {
                "write an HTML report of the run to FILE, with the decision boundary on 2-D data");
   options->add("json", "false", "print the final summary as one JSON object on stdout", true);
   options->add("quiet", "false", "print nothing but errors (and --json)", true);
-  add_watch_options(*options, /*periodic=*/true);
-  options->add("every", "0", "also log a record every N steps (0: at epoch ends only)");
+  options->add_table(watch_options(/*periodic=*/true));
   options->add_config_option();
   command->footer(
       "Examples:\n"

@@ -1,8 +1,10 @@
 #include "run/diagnosis.h"
 
+#include <array>
 #include <cmath>
 
 #include "core/error.h"
+#include "core/strings.h"
 #include "core/threads.h"
 #include "diagnose/probes.h"
 #include "run/memory.h"
@@ -17,6 +19,13 @@ constexpr double kTolerance = 1e-4;
 // The homogeneity scan fits a slope over many scales: a looser tolerance is enough.
 constexpr int kScanIterations = 30;
 constexpr double kScanTolerance = 1e-3;
+
+constexpr std::array<OptionInfo, 3> kDiagnoseOptions{{
+    {"probe-samples", "1000", "samples of the training data to measure on"},
+    {"homogeneity", "false",
+     "scale every weight by c over --scales and fit how output, gradient and sharpness grow"},
+    {"scales", "0.25,4,9", "LOW,HIGH,POINTS: the log-spaced scales of --homogeneity"},
+}};
 
 template <class T>
 HomogeneityPoint measure_scaled(const Network<T>& base, double c, Prober<T>& prober) {
@@ -107,6 +116,33 @@ Diagnosis diagnose(const RunConfig& config, const PreparedData& data,
   set_threads(config.threads);
   return config.f64 ? diagnose_typed<double>(config, data, options)
                     : diagnose_typed<float>(config, data, options);
+}
+
+std::span<const OptionInfo> diagnose_options() { return kDiagnoseOptions; }
+
+DiagnoseConfig parse_diagnose_config(const OptionValues& values) {
+  OptionValues v;
+  for (const auto& o : kDiagnoseOptions) v[o.name] = o.default_value;
+  for (const auto& [name, value] : values) v[name] = value;
+  DiagnoseConfig dc;
+  const long long probe = setting_integer(v["probe-samples"], "probe-samples");
+  if (probe < 1 || probe > 100000) setting_error("probe-samples", "must be in [1, 100000]");
+  dc.probe_samples = static_cast<Index>(probe);
+  const std::string& homogeneity = v["homogeneity"];
+  if (homogeneity != "true" && homogeneity != "false")
+    setting_error("homogeneity", "expected true or false, got '" + homogeneity + "'");
+  dc.homogeneity = homogeneity == "true";
+  if (dc.homogeneity) {
+    const auto range = split(v["scales"], ',');
+    if (range.size() != 3) setting_error("scales", "expected LOW,HIGH,POINTS, e.g. 0.25,4,9");
+    dc.scale_low = setting_double(range[0], "scales");
+    dc.scale_high = setting_double(range[1], "scales");
+    dc.scale_points = static_cast<int>(setting_integer(range[2], "scales"));
+    if (!(dc.scale_low > 0) || !(dc.scale_high > dc.scale_low) || dc.scale_points < 2 ||
+        dc.scale_points > 100)
+      setting_error("scales", "needs 0 < LOW < HIGH and 2 <= POINTS <= 100");
+  }
+  return dc;
 }
 
 }  // namespace mlpscope

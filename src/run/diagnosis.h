@@ -11,6 +11,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "diagnose/sharpness.h"
@@ -50,6 +51,11 @@ struct DiagnoseConfig {
   double scale_low = 0.25, scale_high = 4.0;
   int scale_points = 9;
 };
+
+// diagnose's own settings beyond the run's: probe-samples, homogeneity, scales.
+std::span<const OptionInfo> diagnose_options();
+// Their values (missing ones take their defaults) checked; a bad one is a SettingError.
+DiagnoseConfig parse_diagnose_config(const OptionValues& values);
 
 Diagnosis diagnose(const RunConfig& config, const PreparedData& data,
                    const DiagnoseConfig& options);

@@ -14,6 +14,7 @@
 #include "diagnose/verdict.h"
 #include "io/model.h"
 #include "run/run_config.h"
+#include "run/watch_config.h"
 #include "train/trainer.h"
 
 namespace mlpscope {
@@ -33,16 +34,6 @@ Architecture make_architecture(const RunConfig& config, const Dataset& train);
 // The initial network: drawn from --init (stream 1 of --seed) or read from --init-from.
 template <class T>
 Network<T> initial_network(const RunConfig& config, const Architecture& arch);
-
-// What to watch while training; none of it changes the run's numbers.
-struct WatchConfig {
-  Index probe_samples = 1000;  // 0: probes off (no per-layer statistics, no cause)
-  int sharpness_every = 0;     // λmax at init (0), also every N epochs, or never (< 0)
-  long long every = 0;         // also record every N steps
-  // Probe every record (train: the log's per-layer history), or only the first and the
-  // last (a sweep, whose verdicts read nothing else: TrainConfig::probe_ends_only).
-  bool probe_history = true;
-};
 
 struct RunResult {
   TrainSummary summary;

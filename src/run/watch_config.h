@@ -1,0 +1,30 @@
+// What a run watches while it trains, as settings: the probe set, λmax and records within
+// an epoch. None of it changes the run's numbers. Like run_config.h, one table of rows
+// (name, default, help) that every front end offers, and one parse that checks the values;
+// a bad value is a SettingError naming the setting.
+#pragma once
+
+#include <span>
+
+#include "core/types.h"
+#include "run/run_config.h"
+
+namespace mlpscope {
+
+struct WatchConfig {
+  Index probe_samples = 1000;  // 0: probes off (no per-layer statistics, no cause)
+  int sharpness_every = 0;     // λmax at init (0), also every N epochs, or never (< 0)
+  long long every = 0;         // also record every N steps
+  // Probe every record (train: the log's per-layer history), or only the first and the
+  // last (a sweep, whose verdicts read nothing else: TrainConfig::probe_ends_only).
+  bool probe_history = true;
+};
+
+// probe-samples and sharpness-every; `periodic` (train) adds every, and lets sharpness-every
+// be N epochs. A sweep stores λmax at initialization alone: 0 (at initialization) or never.
+std::span<const OptionInfo> watch_options(bool periodic);
+
+// The values of watch_options(periodic) (missing ones take their defaults) as a WatchConfig.
+WatchConfig parse_watch_config(const OptionValues& values, bool periodic);
+
+}  // namespace mlpscope
