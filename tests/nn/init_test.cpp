@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "nn/network.h"
+#include "support/fixtures.h"
 
 namespace mlpscope {
 namespace {
@@ -40,6 +41,64 @@ TEST(Init, MomentsMatchTheFormulasOver1e5Draws) {
   check_moments("lecun_normal", in, out, 0.0, 1.0 / in);
   check_moments("lecun_uniform", in, out, 0.0, 1.0 / in);
   check_moments("orthogonal", in, out, 0.0, 1.0 / in);
+}
+
+// A spec of `row` with parameters where it takes them: uniform:-0.5,2, const:0.5, …
+std::string spec_of(const InitRow& row) {
+  std::string spec(row.name);
+  if (row.parameters == 1) spec += ":0.5";
+  if (row.parameters == 2) spec += ":-0.5,2";
+  return spec;
+}
+
+TEST(InitTable, EveryRowParsesBackToItselfByNameAndAliases) {
+  for (const InitRow& row : init_table()) {
+    SCOPED_TRACE(row.name);
+    const Init init = Init::parse(spec_of(row));
+    EXPECT_EQ(init.kind, row.kind);
+    EXPECT_EQ(&init.row(), &row);
+    EXPECT_EQ(init.name(), spec_of(row));
+    for (std::string_view alias : row.aliases) {
+      if (alias.empty()) continue;
+      SCOPED_TRACE(alias);
+      // An alias takes the row's parameters, or none where it stands for a value (zeros).
+      const std::string bare(alias), with = bare + spec_of(row).substr(row.name.size());
+      const std::string spec = testing::error_of([&] { Init::parse(with); }).empty() ? with : bare;
+      EXPECT_EQ(Init::parse(spec).kind, row.kind);
+    }
+  }
+  EXPECT_EQ(Init::parse("zeros").name(), "const:0");
+  EXPECT_EQ(Init::parse("ones").name(), "const:1");
+  EXPECT_EQ(Init::parse("kaiming_uniform").name(), "he_uniform");
+  EXPECT_EQ(Init::parse("orthogonal").name(), "orthogonal:1");
+}
+
+TEST(InitTable, UnknownNameListsEveryRow) {
+  const std::string message = testing::error_of([] { Init::parse("glorot"); });
+  EXPECT_MESSAGE_HAS(message, "unknown initializer 'glorot' (choose ");
+  for (const InitRow& row : init_table()) EXPECT_MESSAGE_HAS(message, std::string(row.form));
+}
+
+// The row's mean and variance are those of what its fill draws (120000 draws each).
+TEST(InitTable, EveryRowsMomentsAgreeWithALargeFill) {
+  for (const InitRow& row : init_table()) {
+    const Init init = Init::parse(spec_of(row));
+    check_moments(spec_of(row), 400, 300, init.mean(400, 300), init.variance(400, 300));
+  }
+}
+
+// W row by row, each weight one draw, then b with the fans of its layer.
+TEST(InitTable, DrawsWeightsRowByRowThenBias) {
+  Matrix<double> W(3, 4);
+  Vector<double> b(3);
+  Rng rng(9), expected(9);
+  const Init init = Init::parse("he_uniform");
+  init.fill<double>(MatrixMap<double>(W.data(), 3, 4), rng);
+  init.fill_bias<double>(VectorMap<double>(b.data(), 3), 4, rng);
+  const double bound = std::sqrt(6.0 / 4.0);
+  for (Index r = 0; r < 3; ++r)
+    for (Index c = 0; c < 4; ++c) EXPECT_EQ(W(r, c), expected.uniform(-bound, bound));
+  for (Index i = 0; i < 3; ++i) EXPECT_EQ(b(i), expected.uniform(-bound, bound));
 }
 
 TEST(Init, ConstantAndBounds) {
