@@ -88,12 +88,86 @@ TEST(Head, MseThroughSaturatedSoftmaxVanishes) {
   EXPECT_GT(d_ce.norm(), 1.0);
 }
 
-TEST(Head, RejectsUndefinedPairs) {
-  EXPECT_THROW(Head::make(OutputKind::sigmoid, LossKind::cross_entropy), Error);
-  EXPECT_THROW(Head::make(OutputKind::identity, LossKind::cross_entropy), Error);
-  EXPECT_THROW(Head::make(OutputKind::softmax, LossKind::bce), Error);
-  EXPECT_THROW(Head::parse_loss("hinge"), Error);
-  EXPECT_THROW(Head::parse_output("relu"), Error);
+TEST(HeadTable, EveryOutputAndLossParsesBackToItselfByNameAndAlias) {
+  for (const OutputRow& row : output_table()) {
+    EXPECT_EQ(Head::parse_output(row.name), row.kind);
+    EXPECT_EQ(to_string(row.kind), row.name);
+    if (!row.alias.empty()) {
+      EXPECT_EQ(Head::parse_output(row.alias), row.kind);
+    }
+  }
+  for (const LossRow& row : loss_table()) {
+    EXPECT_EQ(Head::parse_loss(row.name), row.kind);
+    EXPECT_EQ(to_string(row.kind), row.name);
+    if (!row.alias.empty()) {
+      EXPECT_EQ(Head::parse_loss(row.alias), row.kind);
+    }
+  }
+  EXPECT_EQ(Head::parse_output(" linear "), OutputKind::identity);
+  EXPECT_EQ(Head::parse_loss("ce"), LossKind::cross_entropy);
+}
+
+TEST(HeadTable, UnknownNamesListEveryRowAndNameTheSetting) {
+  try {
+    Head::parse_output("relu");
+    ADD_FAILURE() << "accepted";
+  } catch (const SettingError& e) {
+    EXPECT_EQ(e.setting(), "output");
+    EXPECT_MESSAGE_HAS(std::string(e.what()), "unknown output 'relu' (choose ");
+    for (const OutputRow& row : output_table()) EXPECT_MESSAGE_HAS(std::string(e.what()), row.name);
+  }
+  try {
+    Head::parse_loss("hinge");
+    ADD_FAILURE() << "accepted";
+  } catch (const SettingError& e) {
+    EXPECT_EQ(e.setting(), "loss");
+    EXPECT_MESSAGE_HAS(std::string(e.what()), "unknown loss 'hinge' (choose ");
+    for (const LossRow& row : loss_table()) EXPECT_MESSAGE_HAS(std::string(e.what()), row.name);
+  }
+}
+
+// A fused loss is defined with its output only, and the refusal names the output it needs;
+// a loss taken at P is defined with every output.
+TEST(HeadTable, PairsAreThoseTheLossRowsAllow) {
+  EXPECT_EQ(testing::kEveryHead.size(), 5u);
+  for (const OutputRow& output : output_table())
+    for (const LossRow& loss : loss_table()) {
+      SCOPED_TRACE(std::string(output.name) + "+" + std::string(loss.name));
+      const bool defined = !loss.fused_with || *loss.fused_with == output.kind;
+      EXPECT_EQ(Head::defined(output.kind, loss.kind), defined);
+      const std::string message = testing::error_of([&] { Head::make(output.kind, loss.kind); });
+      if (defined) {
+        EXPECT_EQ(message, "");
+        continue;
+      }
+      EXPECT_MESSAGE_HAS(message,
+                         std::string(loss.name) + " needs output " + to_string(*loss.fused_with));
+    }
+  EXPECT_THROW(Head::make(OutputKind::sigmoid, LossKind::cross_entropy), SettingError);
+  EXPECT_THROW(Head::make(OutputKind::identity, LossKind::cross_entropy), SettingError);
+  EXPECT_THROW(Head::make(OutputKind::softmax, LossKind::bce), SettingError);
+}
+
+// Each output row's backward is Jᵀ·v for its forward: the gradient of ⟨v, output(z)⟩.
+TEST(HeadTable, EveryOutputsJacobianMatchesCentralDifferences) {
+  const Index K = 4, N = 3;
+  for (const OutputRow& row : output_table()) {
+    SCOPED_TRACE(row.name);
+    Rng rng(3);
+    const Matrix<double> Z = testing::normal_matrix(K, N, rng);
+    const Matrix<double> V = testing::normal_matrix(K, N, rng);
+    Matrix<double> P, dZ = V;
+    row.f64.forward(Z, P);
+    row.f64.backward(P, dZ);
+    auto inner = [&](const Eigen::VectorXd& z) {
+      Matrix<double> Pv;
+      row.f64.forward(Eigen::Map<const Matrix<double>>(z.data(), K, N), Pv);
+      return (Pv.array() * V.array()).sum();
+    };
+    const Eigen::VectorXd z = Eigen::Map<const Eigen::VectorXd>(Z.data(), Z.size());
+    const Eigen::VectorXd analytic = Eigen::Map<const Eigen::VectorXd>(dZ.data(), dZ.size());
+    EXPECT_LT(testing::relative_error(analytic, testing::numerical_gradient(inner, z)), 1e-7);
+  }
 }
 
 }  // namespace

@@ -114,15 +114,19 @@ inline std::vector<std::string> every_activation() {
 }
 inline const std::vector<std::string> kEveryActivation = every_activation();
 
-// Every output/loss pair that Head::make accepts.
+// Every output/loss pair that Head::make accepts, from the tables (nn/loss.cpp): an output
+// or a loss added there is tested everywhere this is used.
 struct OutputLoss {
   OutputKind output;
   LossKind loss;
 };
-inline constexpr OutputLoss kEveryHead[] = {{OutputKind::softmax, LossKind::mse},
-                                            {OutputKind::softmax, LossKind::cross_entropy},
-                                            {OutputKind::sigmoid, LossKind::bce},
-                                            {OutputKind::sigmoid, LossKind::mse},
-                                            {OutputKind::identity, LossKind::mse}};
+inline std::vector<OutputLoss> every_head() {
+  std::vector<OutputLoss> pairs;
+  for (const OutputRow& output : output_table())
+    for (const LossRow& loss : loss_table())
+      if (Head::defined(output.kind, loss.kind)) pairs.push_back({output.kind, loss.kind});
+  return pairs;
+}
+inline const std::vector<OutputLoss> kEveryHead = every_head();
 
 }  // namespace mlpscope::testing
