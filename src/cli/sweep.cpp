@@ -19,6 +19,7 @@
 #include "core/strings.h"
 #include "report/sweep_report.h"
 #include "sweep/mpi_runner.h"
+#include "sweep/sweep_settings.h"
 
 namespace mlpscope::cli {
 
@@ -58,13 +59,6 @@ void write_sweep_report(const std::string& dir, const std::vector<std::string>& 
                "out");
 }
 
-std::vector<std::string> parse_axes(const std::string& text) {
-  if (trim(text).empty()) return {};
-  std::vector<std::string> axes;
-  for (const auto& a : split(text, ',')) axes.push_back(trim(a));
-  return axes;
-}
-
 int run(CommandOptions& options, const SweepArgs& args) {
   options.apply_config();
   const std::vector<std::string> axes = parse_axes(options.get("axes"));
@@ -81,37 +75,9 @@ int run(CommandOptions& options, const SweepArgs& args) {
     write_sweep_report(options.get("out"), axes);
     return 0;
   }
-  SweepOptions sweep;
-  sweep.grid.base = options.run_values();
-  if (options.get("threads") != "1")
-    setting_error("threads",
-                  "each run of a sweep is single-threaded; use --jobs N for N runs at once");
-  if (args.vary.empty() && !options.given("seeds"))
-    setting_error("vary", "give at least one --vary NAME=V1,V2,… or --seeds N");
-  for (const auto& v : args.vary) sweep.grid.axes.push_back(parse_vary(v));
-  const long long seeds = setting_integer(options.get("seeds"), "seeds");
-  if (seeds < 1 || seeds > 1000000)
-    setting_error("seeds", "must be in 1..1000000, got " + options.get("seeds"));
-  sweep.grid.seeds = static_cast<int>(seeds);
-  sweep.out = options.get("out");
-  sweep.shard = parse_shard(options.get("shard"));
-  sweep.force = options.flag("force");
-  sweep.axes = axes;
-  const std::string jobs = options.get("jobs");
-  // Under MPI, --jobs is rank 0's local runs beside coordinating (0: coordinate only); each
-  // other rank runs one at a time, as mpirun starts one rank per core.
-  const long long j = !jobs.empty() ? setting_integer(jobs, "jobs")
-                      : under_mpi   ? 1
-                                    : std::max(1u, std::thread::hardware_concurrency());
-  if (j < (under_mpi ? 0 : 1) || j > 4096)
-    setting_error("jobs",
-                  std::string("must be in ") + (under_mpi ? "0" : "1") + "..4096, got " + jobs);
-  sweep.runner.jobs = static_cast<int>(j);
-  sweep.runner.watch = parse_watch_config(options.values_of(watch_options(false)), false);
-  sweep.runner.target = setting_double(options.get("target"), "target");
-  if (sweep.runner.target < 0 || sweep.runner.target > 1)
-    setting_error("target", "must be an accuracy in [0, 1]");
-
+  OptionValues values = options.run_values();
+  values.merge(options.values_of(sweep_options()));
+  SweepOptions sweep = parse_sweep_options({values, args.vary, options.given("seeds"), under_mpi});
   // Ctrl-C: no new run starts, runs in flight are dropped, the finished ones are stored.
   sweep.runner.stop = stop_on_interrupt();
   const bool terminal = ::isatty(STDERR_FILENO);
@@ -155,16 +121,7 @@ Action add_sweep_command(CLI::App& root) {
   command->add_option("--vary", args->vary,
                       "NAME=V1,V2,… (any option above; log:LO..HI:N, lin:LO..HI:N ranges; a list "
                       "holding ';' is split on ';' alone); repeat for more axes");
-  options->add("seeds", "1", "seeds per grid point: --seed, --seed+1, …");
-  options->add("jobs", "",
-               "runs at once, each on one thread [default: every core; under mpirun: rank 0's "
-               "runs beside the other ranks', default 1, 0 to only coordinate]");
-  options->add("out", "", "directory of results.sqlite, results.csv and map.csv");
-  options->add("shard", "1/1", "run the K-th of N disjoint slices of the grid (K/N)");
-  options->add("force", "false", "discard the results of another grid found in --out", true);
-  options->add("target", "0.9", "train accuracy that epochs_to_target waits for");
-  options->add("axes", "", "the map's two axes A,B [default: the first two --vary]");
-  options->add_table(watch_options(/*periodic=*/false));
+  options->add_table(sweep_options());
   command->add_option("--merge", args->merge,
                       "join the results of these sweep directories into --out");
   options->add_config_option();

@@ -56,40 +56,31 @@ nlohmann::json map_json(const ConvergenceMap& map) {
   return facets;
 }
 
-}  // namespace
+// "lr=0.01 init=he_normal seed=2": a run named by the values of the varied axes.
+std::string run_label(const RunRow& r, const std::vector<std::string>& varied) {
+  std::string label;
+  for (const auto& name : varied) label += name + "=" + option_text(r.options, name) + " ";
+  return label + "seed=" + option_text(r.options, "seed");
+}
 
-nlohmann::json sweep_report_data(const std::string& dir, const std::vector<std::string>& axes) {
-  if (!std::filesystem::exists(std::filesystem::path(dir) / "results.sqlite"))
-    throw Error(dir + ": no results.sqlite (not a sweep directory; see mlpscope sweep --out)");
-  const ResultStore store(dir, "out");
-  const auto grid = store.grid();
-  if (!grid) throw Error(dir + ": results.sqlite holds no sweep");
-  const GridSpec spec = grid_from_definition(nlohmann::json::parse(*grid));
-  const std::vector<RunRow> rows = store.rows();
-  const ConvergenceMap map = build_map(spec, expand_grid(spec), rows, axes);
-
-  std::vector<std::string> varied;
-  for (const auto& a : spec.axes) varied.push_back(a.name);
-  auto run_label = [&](const RunRow& r) {
-    std::string label;
-    for (const auto& name : varied) label += name + "=" + option_text(r.options, name) + " ";
-    return label + "seed=" + option_text(r.options, "seed");
-  };
-
-  std::map<std::string, int> counts;
-  for (const auto& r : rows) ++counts[std::string(name(r.verdict))];
-
-  // Curves: the per-epoch training losses the runner stores in each summary (loss_curve).
+// Curves: the per-epoch training losses the runner stores in each summary (loss_curve), of
+// a few representative runs per verdict.
+nlohmann::json loss_curves(const std::vector<RunRow>& rows,
+                           const std::vector<std::string>& varied) {
   nlohmann::json curves = nlohmann::json::array();
   for (const VerdictRow& verdict : verdict_table())
     for (const std::size_t i : representative_runs(rows, verdict.kind)) {
       const nlohmann::json summary = nlohmann::json::parse(rows[i].summary, nullptr, false);
       if (summary.is_discarded() || !summary.contains("loss_curve")) continue;
       curves.push_back({{"verdict", verdict.name},
-                        {"label", run_label(rows[i])},
+                        {"label", run_label(rows[i], varied)},
                         {"losses", summary["loss_curve"]}});
     }
+  return curves;
+}
 
+// Every run as a row of the page's table: the varied options, the seed, then the results.
+nlohmann::json run_table(const std::vector<RunRow>& rows, const std::vector<std::string>& varied) {
   nlohmann::json columns = varied;
   columns.push_back("seed");
   for (const char* c :
@@ -112,7 +103,11 @@ nlohmann::json sweep_report_data(const std::string& dir, const std::vector<std::
     row.push_back(r.seconds);
     table_rows.push_back(std::move(row));
   }
+  return {{"columns", columns}, {"rows", table_rows}};
+}
 
+// "data spiral · hidden 16 · …": the options every run shares, for the subtitle.
+std::string shared_options(const GridSpec& spec, const std::vector<std::string>& varied) {
   std::string base;
   for (const char* name :
        {"data", "hidden", "activation", "loss", "init", "optimizer", "lr", "epochs", "batch"}) {
@@ -121,6 +116,26 @@ nlohmann::json sweep_report_data(const std::string& dir, const std::vector<std::
     if (!is_axis && it != spec.base.end())
       base += std::string(base.empty() ? "" : " · ") + name + " " + it->second;
   }
+  return base;
+}
+
+}  // namespace
+
+nlohmann::json sweep_report_data(const std::string& dir, const std::vector<std::string>& axes) {
+  if (!std::filesystem::exists(std::filesystem::path(dir) / "results.sqlite"))
+    throw Error(dir + ": no results.sqlite (not a sweep directory; see mlpscope sweep --out)");
+  const ResultStore store(dir, "out");
+  const auto grid = store.grid();
+  if (!grid) throw Error(dir + ": results.sqlite holds no sweep");
+  const GridSpec spec = grid_from_definition(nlohmann::json::parse(*grid));
+  const std::vector<RunRow> rows = store.rows();
+  const ConvergenceMap map = build_map(spec, expand_grid(spec), rows, axes);
+
+  std::vector<std::string> varied;
+  for (const auto& a : spec.axes) varied.push_back(a.name);
+  std::map<std::string, int> counts;
+  for (const auto& r : rows) ++counts[std::string(name(r.verdict))];
+  const std::string base = shared_options(spec, varied);
   const std::size_t expected = expand_grid(spec).size();
   return {{"kind", "sweep"},
           {"title", "Sweep report: " + std::to_string(rows.size()) + " runs"},
@@ -133,8 +148,8 @@ nlohmann::json sweep_report_data(const std::string& dir, const std::vector<std::
           {"facet_axes", map.facet_axes},
           {"facets", map_json(map)},
           {"counts", counts},
-          {"curves", curves},
-          {"table", {{"columns", columns}, {"rows", table_rows}}}};
+          {"curves", loss_curves(rows, varied)},
+          {"table", run_table(rows, varied)}};
 }
 
 }  // namespace mlpscope
