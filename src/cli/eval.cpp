@@ -8,19 +8,11 @@
 #include "core/error.h"
 #include "data/load.h"
 #include "io/model_file.h"
-#include "train/evaluate.h"
+#include "run/evaluate_model.h"
 
 namespace mlpscope::cli {
 
 namespace {
-
-template <class T>
-Evaluation evaluate_model(const Model& model, const Dataset& data) {
-  Network<T> net(model.arch);
-  model.copy_to(net);
-  Workspace<T> ws;
-  return evaluate(net, data, ws);
-}
 
 int run(CommandOptions& options) {
   options.apply_config();
@@ -32,14 +24,7 @@ int run(CommandOptions& options) {
     const RunConfig c = parse_run_config({{"limit", limit}});
     data.truncate(c.limit);
   }
-  if (data.dim != model.arch.sizes.front())
-    setting_error("data", data.name + " has " + std::to_string(data.dim) + " features, the model " +
-                              model.arch.describe() + " expects " +
-                              std::to_string(model.arch.sizes.front()));
-  data.transform = model.transform;
-  const bool f64 = model.options.value("dtype", "f64") == "f64";
-  const Evaluation e =
-      f64 ? evaluate_model<double>(model, data) : evaluate_model<float>(model, data);
+  const Evaluation e = evaluate_model(model, data);
 
   if (options.flag("json")) {
     nlohmann::json per_class = nlohmann::json::array();
