@@ -17,20 +17,6 @@ namespace {
 constexpr double kEvaluationChunk = 1000.0;  // train/evaluate.h's default chunk
 constexpr double kSharpnessVectors = 8.0;
 
-double optimizer_slots(OptimizerKind kind) {
-  switch (kind) {
-    case OptimizerKind::sgd:
-      return 0.0;
-    case OptimizerKind::momentum:
-    case OptimizerKind::nesterov:
-    case OptimizerKind::rmsprop:
-      return 1.0;
-    case OptimizerKind::adam:
-      return 2.0;
-  }
-  return 2.0;
-}
-
 double dataset_bytes(const Dataset& d) {
   return static_cast<double>(d.bytes.size()) + 8.0 * static_cast<double>(d.values.size()) +
          4.0 * static_cast<double>(d.labels.size());
@@ -47,7 +33,7 @@ MemoryEstimate estimate_run_memory(const RunConfig& config, const Architecture& 
 
   MemoryEstimate e;
   e.parameters =
-      params * scalar * (2.0 + optimizer_slots(config.optimizer.kind) + (probes ? 1.0 : 0.0));
+      params * scalar * (2.0 + config.optimizer.row().state_vectors() + (probes ? 1.0 : 0.0));
   if (sharpness) e.sharpness = kSharpnessVectors * params * 8.0;
 
   double units = 0.0, widest = 0.0;

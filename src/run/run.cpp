@@ -200,8 +200,7 @@ RunFacts run_facts(const RunConfig& config, const Architecture& arch,
   f.init_name = config.init_from.empty() ? config.init.name() : "from " + config.init_from;
   f.lr = config.lr;
   f.momentum = config.optimizer.momentum();
-  f.adaptive = config.optimizer.kind == OptimizerKind::adam ||
-               config.optimizer.kind == OptimizerKind::rmsprop;
+  f.adaptive = config.optimizer.row().adaptive;
   if (probe_inputs.cols() > 0 && config.init_from.empty())
     f.theory = predict_preactivations(arch, config.init, config.bias_init, config.init_scale,
                                       input_moments(probe_inputs));

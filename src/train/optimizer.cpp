@@ -1,6 +1,7 @@
 #include "train/optimizer.h"
 
 #include <cmath>
+#include <type_traits>
 
 #include "core/error.h"
 #include "core/strings.h"
@@ -9,111 +10,181 @@ namespace mlpscope {
 
 namespace {
 
+// Each optimizer's step: t has been counted already; the state holds the vectors its row
+// keeps. The coefficients are rounded to T once, before the loop.
+
+struct Sgd {
+  template <class T>
+  static void step(OptimizerState<T>&, Vector<T>& params, const Vector<T>& grads,
+                   const OptimizerSpec&, double lr) {
+    const T rate = static_cast<T>(lr);
+    params.noalias() -= rate * grads;
+  }
+};
+
+struct Momentum {
+  template <class T>
+  static void step(OptimizerState<T>& s, Vector<T>& params, const Vector<T>& grads,
+                   const OptimizerSpec& spec, double lr) {
+    const T rate = static_cast<T>(lr), b1 = static_cast<T>(spec.beta1);
+    s.first = b1 * s.first + grads;
+    params.noalias() -= rate * s.first;
+  }
+};
+
+struct Nesterov {
+  template <class T>
+  static void step(OptimizerState<T>& s, Vector<T>& params, const Vector<T>& grads,
+                   const OptimizerSpec& spec, double lr) {
+    const T rate = static_cast<T>(lr), b1 = static_cast<T>(spec.beta1);
+    s.first = b1 * s.first + grads;
+    params.noalias() -= rate * (grads + b1 * s.first);
+  }
+};
+
+struct Adam {
+  template <class T>
+  static void step(OptimizerState<T>& s, Vector<T>& params, const Vector<T>& grads,
+                   const OptimizerSpec& spec, double lr) {
+    const T rate = static_cast<T>(lr);
+    const T b1 = static_cast<T>(spec.beta1), b2 = static_cast<T>(spec.beta2);
+    const T eps = static_cast<T>(spec.eps);
+    s.first = b1 * s.first + (T(1) - b1) * grads;
+    s.second = b2 * s.second + (T(1) - b2) * grads.cwiseAbs2();
+    const double t = static_cast<double>(s.t);
+    const T correction1 = static_cast<T>(1.0 - std::pow(spec.beta1, t));
+    const T correction2 = static_cast<T>(1.0 - std::pow(spec.beta2, t));
+    params.array() -=
+        (rate / correction1) * s.first.array() / ((s.second.array() / correction2).sqrt() + eps);
+  }
+};
+
+struct Rmsprop {
+  template <class T>
+  static void step(OptimizerState<T>& s, Vector<T>& params, const Vector<T>& grads,
+                   const OptimizerSpec& spec, double lr) {
+    const T rate = static_cast<T>(lr), b2 = static_cast<T>(spec.beta2);
+    const T eps = static_cast<T>(spec.eps);
+    s.second = b2 * s.second + (T(1) - b2) * grads.cwiseAbs2();
+    params.array() -= rate * grads.array() / (s.second.array().sqrt() + eps);
+  }
+};
+
+constexpr OptimizerParameter kMu{"momentum", &OptimizerSpec::beta1, 0.9};
+
+// clang-format off
+constexpr OptimizerRow kOptimizers[] = {
+    {OptimizerKind::sgd, "sgd", "", 0, {},
+     "θ ← θ − lr·g", "Robbins & Monro 1951",
+     false, false, false, false, true, Sgd::step<float>, Sgd::step<double>},
+    {OptimizerKind::momentum, "momentum", "[:MU]", 1, {kMu, {}},
+     "v ← μ·v + g; θ ← θ − lr·v", "Polyak 1964",
+     true, false, true, false, false, Momentum::step<float>, Momentum::step<double>},
+    {OptimizerKind::nesterov, "nesterov", "[:MU]", 1, {kMu, {}},
+     "v ← μ·v + g; θ ← θ − lr·(g + μ·v)", "Sutskever et al. 2013",
+     true, false, true, false, false, Nesterov::step<float>, Nesterov::step<double>},
+    {OptimizerKind::adam, "adam", "[:BETA1,BETA2]", 2,
+     {{"beta1", &OptimizerSpec::beta1, 0.9}, {"beta2", &OptimizerSpec::beta2, 0.999}},
+     "m ← β1·m + (1−β1)·g; s ← β2·s + (1−β2)·g²; "
+     "θ ← θ − lr·(m/(1−β1ᵗ)) / (sqrt(s/(1−β2ᵗ)) + ε)", "Kingma & Ba 2015",
+     false, true, true, true, false, Adam::step<float>, Adam::step<double>},
+    {OptimizerKind::rmsprop, "rmsprop", "[:ALPHA]", 1,
+     {{"alpha", &OptimizerSpec::beta2, 0.99}, {}},
+     "s ← α·s + (1−α)·g²; θ ← θ − lr·g/(sqrt(s) + ε)", "Tieleman & Hinton 2012",
+     false, true, false, true, false, Rmsprop::step<float>, Rmsprop::step<double>},
+};
+// clang-format on
+
+std::string choices() {
+  std::string list;
+  for (const OptimizerRow& row : kOptimizers) {
+    if (!list.empty()) list += ", ";
+    list += row.name;
+    list += row.form;
+  }
+  return list;
+}
+
 double parse_coefficient(const std::string& text, const std::string& what) {
   const double v = setting_double(text, "optimizer", what);
   if (!(v >= 0.0 && v < 1.0)) setting_error("optimizer", what + " must be in [0, 1), got " + text);
   return v;
 }
 
-}  // namespace
-
-OptimizerSpec OptimizerSpec::parse(std::string_view text) {
-  const auto [kind, args] = split_kind(text);
+// The row's parameters from "A,B" (all of them) or "" (their defaults).
+OptimizerSpec spec_of(const OptimizerRow& row, const std::string& args) {
   const auto parts = args.empty() ? std::vector<std::string>{} : split(args, ',');
+  const auto wanted = static_cast<std::size_t>(row.num_parameters);
+  if (!parts.empty() && parts.size() != wanted) {
+    std::string detail = "expected ";
+    detail += row.name;
+    detail += wanted == 0 ? std::string_view(" with no parameter") : row.form;
+    setting_error("optimizer", detail);
+  }
   OptimizerSpec spec;
-  auto expect_at_most = [&](std::size_t n, const char* form) {
-    if (parts.size() > n) setting_error("optimizer", "expected " + std::string(form));
-  };
-  if (kind == "sgd") {
-    expect_at_most(0, "sgd with no parameter");
-    spec.kind = OptimizerKind::sgd;
-  } else if (kind == "momentum" || kind == "nesterov") {
-    expect_at_most(1, "momentum[:MU] or nesterov[:MU]");
-    spec.kind = kind == "momentum" ? OptimizerKind::momentum : OptimizerKind::nesterov;
-    if (!parts.empty()) spec.beta1 = parse_coefficient(parts[0], "momentum");
-  } else if (kind == "adam") {
-    expect_at_most(2, "adam[:BETA1,BETA2]");
-    spec.kind = OptimizerKind::adam;
-    if (parts.size() == 1) setting_error("optimizer", "expected adam:BETA1,BETA2");
-    if (parts.size() == 2) {
-      spec.beta1 = parse_coefficient(parts[0], "beta1");
-      spec.beta2 = parse_coefficient(parts[1], "beta2");
-    }
-  } else if (kind == "rmsprop") {
-    expect_at_most(1, "rmsprop[:ALPHA]");
-    spec.kind = OptimizerKind::rmsprop;
-    spec.beta2 = parts.empty() ? 0.99 : parse_coefficient(parts[0], "alpha");
-  } else {
-    setting_error("optimizer", "unknown optimizer '" + kind +
-                                   "' (choose sgd, momentum[:MU], nesterov[:MU], "
-                                   "adam[:BETA1,BETA2], rmsprop[:ALPHA])");
+  spec.kind = row.kind;
+  for (std::size_t i = 0; i < wanted; ++i) {
+    const OptimizerParameter& p = row.parameters[i];
+    spec.*p.field = parts.empty() ? p.fallback : parse_coefficient(parts[i], std::string(p.name));
   }
   return spec;
 }
 
-std::string OptimizerSpec::name() const {
-  auto num = [](double x) {
-    std::string s = std::to_string(x);
-    s.erase(s.find_last_not_of('0') + 1);
-    if (s.back() == '.') s.pop_back();
-    return s;
-  };
-  switch (kind) {
-    case OptimizerKind::sgd:
-      return "sgd";
-    case OptimizerKind::momentum:
-      return "momentum:" + num(beta1);
-    case OptimizerKind::nesterov:
-      return "nesterov:" + num(beta1);
-    case OptimizerKind::adam:
-      return "adam:" + num(beta1) + "," + num(beta2);
-    case OptimizerKind::rmsprop:
-      return "rmsprop:" + num(beta2);
-  }
-  return "?";
+std::string number(double x) {
+  std::string s = std::to_string(x);
+  s.erase(s.find_last_not_of('0') + 1);
+  if (s.back() == '.') s.pop_back();
+  return s;
 }
 
 template <class T>
+OptimizerRow::Step<T> step_of(const OptimizerRow& row) {
+  if constexpr (std::is_same_v<T, float>)
+    return row.f32;
+  else
+    return row.f64;
+}
+
+}  // namespace
+
+std::span<const OptimizerRow> optimizer_table() { return kOptimizers; }
+
+const OptimizerRow& OptimizerSpec::row() const { return kOptimizers[static_cast<int>(kind)]; }
+
+OptimizerSpec OptimizerSpec::parse(std::string_view text) {
+  const auto [kind, args] = split_kind(text);
+  for (const OptimizerRow& row : kOptimizers)
+    if (kind == row.name) return spec_of(row, args);
+  std::string detail = "unknown optimizer '";
+  detail += kind;
+  detail += "' (choose ";
+  detail += choices();
+  detail += ')';
+  setting_error("optimizer", detail);
+}
+
+std::string OptimizerSpec::name() const {
+  const OptimizerRow& r = row();
+  std::string s(r.name);
+  for (int i = 0; i < r.num_parameters; ++i) {
+    s += i == 0 ? ':' : ',';
+    s += number(this->*r.parameters[i].field);
+  }
+  return s;
+}
+
+double OptimizerSpec::momentum() const { return row().heavy_ball ? beta1 : 0.0; }
+
+template <class T>
 Optimizer<T>::Optimizer(OptimizerSpec spec, Index num_params) : spec_(spec) {
-  if (spec_.kind != OptimizerKind::sgd) first_.setZero(num_params);
-  if (spec_.kind == OptimizerKind::adam || spec_.kind == OptimizerKind::rmsprop)
-    second_.setZero(num_params);
-  if (spec_.kind == OptimizerKind::rmsprop) first_.resize(0);
+  if (spec_.row().keeps_first) state_.first.setZero(num_params);
+  if (spec_.row().keeps_second) state_.second.setZero(num_params);
 }
 
 template <class T>
 void Optimizer<T>::step(Vector<T>& params, const Vector<T>& grads, double lr) {
-  ++t_;
-  const T rate = static_cast<T>(lr);
-  const T b1 = static_cast<T>(spec_.beta1), b2 = static_cast<T>(spec_.beta2);
-  const T eps = static_cast<T>(spec_.eps);
-  switch (spec_.kind) {
-    case OptimizerKind::sgd:
-      params.noalias() -= rate * grads;
-      break;
-    case OptimizerKind::momentum:
-      first_ = b1 * first_ + grads;
-      params.noalias() -= rate * first_;
-      break;
-    case OptimizerKind::nesterov:
-      first_ = b1 * first_ + grads;
-      params.noalias() -= rate * (grads + b1 * first_);
-      break;
-    case OptimizerKind::adam: {
-      first_ = b1 * first_ + (T(1) - b1) * grads;
-      second_ = b2 * second_ + (T(1) - b2) * grads.cwiseAbs2();
-      const double t = static_cast<double>(t_);
-      const T correction1 = static_cast<T>(1.0 - std::pow(spec_.beta1, t));
-      const T correction2 = static_cast<T>(1.0 - std::pow(spec_.beta2, t));
-      params.array() -=
-          (rate / correction1) * first_.array() / ((second_.array() / correction2).sqrt() + eps);
-      break;
-    }
-    case OptimizerKind::rmsprop:
-      second_ = b2 * second_ + (T(1) - b2) * grads.cwiseAbs2();
-      params.array() -= rate * grads.array() / (second_.array().sqrt() + eps);
-      break;
-  }
+  ++state_.t;
+  step_of<T>(spec_.row())(state_, params, grads, spec_, lr);
 }
 
 template class Optimizer<float>;

@@ -6,7 +6,7 @@ namespace mlpscope {
 
 template <class T>
 std::unique_ptr<Update<T>> make_update(const OptimizerSpec& spec, Index num_params) {
-  if (spec.kind == OptimizerKind::sgd) return std::make_unique<FusedSgd<T>>();
+  if (spec.row().fused) return std::make_unique<FusedSgd<T>>();
   return std::make_unique<OptimizerUpdate<T>>(spec, num_params);
 }
 

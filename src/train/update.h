@@ -53,7 +53,7 @@ class OptimizerUpdate final : public Update<T> {
   Vector<T> grads_;
 };
 
-// FusedSgd for --optimizer sgd, OptimizerUpdate for every other.
+// FusedSgd for the optimizer whose row is fused (sgd), OptimizerUpdate for every other.
 template <class T>
 std::unique_ptr<Update<T>> make_update(const OptimizerSpec& spec, Index num_params);
 
