@@ -200,101 +200,165 @@ void add_checks(Verdict& v, const TrainSummary& s, const RunFacts& f) {
                        " of samples are predicted as one class (collapse)");
 }
 
+// The losses at the end of each epoch (and at initialization), which every test reads.
+std::vector<double> epoch_losses(const TrainSummary& s) {
+  std::vector<double> losses;
+  for (const auto& r : s.history)
+    if (!r.within_epoch) losses.push_back(r.loss);
+  return losses;
+}
+
+// lr beyond the stability bound at initialization, where the bound applies (not adaptive).
+bool lr_beyond_bound(const RunFacts& f, const std::optional<double>& lr_bound) {
+  return lr_bound && f.lr > th::kUnstableLrFactor * *lr_bound && !f.adaptive;
+}
+
+bool has_diverged(const TrainSummary& s, double worst) {
+  return s.diverged_at_step || !std::isfinite(s.final_loss) || !std::isfinite(worst) ||
+         worst > th::kDivergedLossFactor * s.initial_loss;
+}
+
+// What diverged: an overflow where the trainer caught one, else the rise of the loss.
+std::string divergence_sentence(const TrainSummary& s, double worst) {
+  std::string text;
+  if (s.diverged_at_layer) {
+    text = "the loss became NaN or infinite at step ";
+    text += std::to_string(*s.diverged_at_step);
+    if (*s.diverged_at_layer > 0) {
+      text += ", starting in layer ";
+      text += std::to_string(*s.diverged_at_layer);
+    }
+  } else {
+    text = "the training loss rose from " + num(s.initial_loss) + " to " + num(worst);
+    if (s.diverged_at_step) {
+      text += ", and training stopped at step ";
+      text += std::to_string(*s.diverged_at_step);
+    }
+  }
+  text += '.';
+  return text;
+}
+
+void judge_divergence(Verdict& v, const TrainSummary& s, const RunFacts& f, double worst,
+                      const std::optional<double>& lr_bound) {
+  v.verdict = VerdictKind::diverged;
+  v.explanation = divergence_sentence(s, worst);
+  if (lr_beyond_bound(f, lr_bound)) {
+    v.cause = Cause::lr_too_high;
+    v.explanation += " At initialization the sharpness was " + num(*f.sharpness_at_init) +
+                     ", so gradient descent is stable only for lr < " + num(*lr_bound) + "; --lr " +
+                     num(f.lr) + " is " + num(f.lr / *lr_bound) + "x that.";
+    v.suggestions = {"--lr " + num(*lr_bound / 2), "--init he_normal"};
+  } else {
+    v.cause = Cause::exploding;
+    v.explanation += " The weights grew until the outputs overflowed.";
+    v.suggestions = {"--lr " + num(f.lr / 10), "--init he_normal", "--loss cross_entropy"};
+  }
+  v.explanation += theory_sentence(f, s.history.front());
+}
+
+void judge_oscillation(Verdict& v, const TrainSummary& s, const RunFacts& f,
+                       const std::optional<double>& lr_bound) {
+  v.verdict = VerdictKind::oscillating;
+  v.cause = Cause::lr_too_high;
+  v.explanation = "the loss flips up and down and ends at " + num(s.final_loss) +
+                  ", above its best " + num(s.best_loss) + ".";
+  if (lr_bound)
+    v.explanation += " The stability bound at initialization was lr < " + num(*lr_bound) + ".";
+  v.suggestions = {"--lr " +
+                   num(lr_bound && !f.adaptive ? std::min(f.lr / 3, *lr_bound / 2) : f.lr / 3)};
+}
+
+// How far a run that neither diverged nor oscillated got. A good fit is judged against the
+// better of the initial loss and chance level (predicting 1/K for every class), and needs
+// accuracy above chance: falling from a huge initial loss to chance level is no learning.
+// Progress itself is measured from the initial loss.
+struct Fit {
+  double baseline;  // the lower of the initial loss and chance level
+  double progress;  // the share of the initial loss gone at the best epoch
+  double learned;   // train accuracy above chance: 0 at chance, 1 perfect
+  double recent;    // the loss's relative fall over the last quarter of the epochs
+  bool good;
+};
+
+Fit fit_of(const TrainSummary& s, const RunFacts& f, const std::vector<double>& losses) {
+  Fit fit{};
+  const double L0 = s.initial_loss;
+  fit.baseline = std::min(L0, chance_loss(f));
+  fit.progress = L0 > 0 ? (L0 - s.best_loss) / L0 : 0.0;
+  const double K = static_cast<double>(f.arch.sizes.back());
+  fit.learned = (s.train_accuracy - 1 / K) / (1 - 1 / K);
+  fit.good = (s.final_loss <= th::kConvergedLossShare * fit.baseline &&
+              fit.learned >= th::kLearnedShare) ||
+             s.train_accuracy >= th::kGoodAccuracy;
+  const std::size_t n = losses.size();
+  const std::size_t back = std::max<std::size_t>(1, (n - 1) / 4);
+  // With --epochs 0 there is no epoch to look back to (n = 1).
+  fit.recent = n > back && losses[n - 1 - back] > 0
+                   ? (losses[n - 1 - back] - losses.back()) / losses[n - 1 - back]
+                   : 0.0;
+  return fit;
+}
+
+// Short of a good fit: stalled if it hardly moved, stays near chance, stopped improving or
+// collapsed onto one class; else still on its way (slow).
+bool has_stalled(const TrainSummary& s, const Fit& fit) {
+  const EpochRecord& last = s.history.back();
+  const bool collapsed = last.output && last.output->majority_fraction >= th::kCollapsedShare;
+  return fit.progress < th::kStalledProgress || fit.learned < th::kLearnedShare ||
+         fit.recent <= th::kStillImproving || collapsed;
+}
+
+void judge_stall(Verdict& v, const TrainSummary& s, const RunFacts& f,
+                 const std::vector<double>& losses) {
+  Evidence e = stall_evidence(f, s, losses);
+  v.verdict = VerdictKind::stalled;
+  v.cause = e.cause;
+  v.explanation = "the loss went from " + num(s.initial_loss) + " to " + num(s.final_loss) +
+                  " (best " + num(s.best_loss) + ", chance level " + num(chance_loss(f)) +
+                  "): " + e.explanation;
+  v.suggestions = e.suggestions;
+}
+
+void judge_slow(Verdict& v, const TrainSummary& s, const RunFacts& f, const Fit& fit) {
+  v.verdict = VerdictKind::slow;
+  v.cause = Cause::budget;
+  v.explanation = "the loss was still falling at the end (" + fmt("%.1f%%", 100 * fit.recent) +
+                  " over the last quarter of the epochs) and had not yet reached half of " +
+                  num(fit.baseline) + " (the initial loss or chance level, whichever is lower).";
+  v.suggestions = {"--epochs " + std::to_string(std::max(2 * s.epochs, 10)),
+                   "--lr " + num(f.lr * 3), "--optimizer adam"};
+}
+
+void judge_convergence(Verdict& v, const TrainSummary& s) {
+  v.verdict = VerdictKind::converged;
+  v.explanation = "the loss fell from " + num(s.initial_loss) + " to " + num(s.final_loss) +
+                  fmt(", train accuracy %.1f%%.", 100 * s.train_accuracy);
+}
+
 }  // namespace
 
 Verdict judge_run(const TrainSummary& s, const RunFacts& f) {
   Verdict v;
-  std::vector<double> losses;
-  for (const auto& r : s.history)
-    if (!r.within_epoch) losses.push_back(r.loss);
-  const double L0 = s.initial_loss;
+  const std::vector<double> losses = epoch_losses(s);
   const double worst = *std::max_element(losses.begin(), losses.end());
   const auto lr_bound = stable_lr(f);
   add_checks(v, s, f);
-
-  if (s.diverged_at_step || !std::isfinite(s.final_loss) || !std::isfinite(worst) ||
-      worst > th::kDivergedLossFactor * L0) {
-    v.verdict = VerdictKind::diverged;
-    const bool overflowed = s.diverged_at_layer.has_value();
-    v.explanation =
-        overflowed
-            ? "the loss became NaN or infinite at step " + std::to_string(*s.diverged_at_step) +
-                  (*s.diverged_at_layer > 0
-                       ? ", starting in layer " + std::to_string(*s.diverged_at_layer)
-                       : std::string()) +
-                  "."
-            : "the training loss rose from " + num(L0) + " to " + num(worst) +
-                  (s.diverged_at_step
-                       ? ", and training stopped at step " + std::to_string(*s.diverged_at_step)
-                       : std::string()) +
-                  ".";
-    if (lr_bound && f.lr > th::kUnstableLrFactor * *lr_bound && !f.adaptive) {
-      v.cause = Cause::lr_too_high;
-      v.explanation += " At initialization the sharpness was " + num(*f.sharpness_at_init) +
-                       ", so gradient descent is stable only for lr < " + num(*lr_bound) +
-                       "; --lr " + num(f.lr) + " is " + num(f.lr / *lr_bound) + "x that.";
-      v.suggestions = {"--lr " + num(*lr_bound / 2), "--init he_normal"};
-    } else {
-      v.cause = Cause::exploding;
-      v.explanation += " The weights grew until the outputs overflowed.";
-      v.suggestions = {"--lr " + num(f.lr / 10), "--init he_normal", "--loss cross_entropy"};
-    }
-    v.explanation += theory_sentence(f, s.history.front());
+  if (has_diverged(s, worst)) {
+    judge_divergence(v, s, f, worst, lr_bound);
     return v;
   }
-  // A good fit is judged against the better of the initial loss and chance level
-  // (predicting 1/K for every class), and needs accuracy above chance: falling from a huge
-  // initial loss to chance level is no learning. Progress itself is measured from L0.
-  const double baseline = std::min(L0, chance_loss(f));
-  const double progress = L0 > 0 ? (L0 - s.best_loss) / L0 : 0.0;
-  const double K = static_cast<double>(f.arch.sizes.back());
-  const double learned = (s.train_accuracy - 1 / K) / (1 - 1 / K);  // 0 at chance, 1 perfect
-  const bool good_fit =
-      (s.final_loss <= th::kConvergedLossShare * baseline && learned >= th::kLearnedShare) ||
-      s.train_accuracy >= th::kGoodAccuracy;
   if (oscillates(losses, s.best_loss)) {
-    v.verdict = VerdictKind::oscillating;
-    v.cause = Cause::lr_too_high;
-    v.explanation = "the loss flips up and down and ends at " + num(s.final_loss) +
-                    ", above its best " + num(s.best_loss) + ".";
-    if (lr_bound)
-      v.explanation += " The stability bound at initialization was lr < " + num(*lr_bound) + ".";
-    v.suggestions = {"--lr " +
-                     num(lr_bound && !f.adaptive ? std::min(f.lr / 3, *lr_bound / 2) : f.lr / 3)};
+    judge_oscillation(v, s, f, lr_bound);
     return v;
   }
-  const std::size_t n = losses.size();
-  const std::size_t back = std::max<std::size_t>(1, (n - 1) / 4);
-  // With --epochs 0 there is no epoch to look back to (n = 1).
-  const double recent = n > back && losses[n - 1 - back] > 0
-                            ? (losses[n - 1 - back] - losses.back()) / losses[n - 1 - back]
-                            : 0.0;
-  const EpochRecord& last = s.history.back();
-  const bool collapsed = last.output && last.output->majority_fraction >= th::kCollapsedShare;
-  if (!good_fit && (progress < th::kStalledProgress || learned < th::kLearnedShare ||
-                    recent <= th::kStillImproving || collapsed)) {
-    Evidence e = stall_evidence(f, s, losses);
-    v.verdict = VerdictKind::stalled;
-    v.cause = e.cause;
-    v.explanation = "the loss went from " + num(L0) + " to " + num(s.final_loss) + " (best " +
-                    num(s.best_loss) + ", chance level " + num(chance_loss(f)) +
-                    "): " + e.explanation;
-    v.suggestions = e.suggestions;
-    return v;
-  }
-  if (!good_fit) {
-    v.verdict = VerdictKind::slow;
-    v.cause = Cause::budget;
-    v.explanation = "the loss was still falling at the end (" + fmt("%.1f%%", 100 * recent) +
-                    " over the last quarter of the epochs) and had not yet reached half of " +
-                    num(baseline) + " (the initial loss or chance level, whichever is lower).";
-    v.suggestions = {"--epochs " + std::to_string(std::max(2 * s.epochs, 10)),
-                     "--lr " + num(f.lr * 3), "--optimizer adam"};
-    return v;
-  }
-  v.verdict = VerdictKind::converged;
-  v.explanation = "the loss fell from " + num(L0) + " to " + num(s.final_loss) +
-                  fmt(", train accuracy %.1f%%.", 100 * s.train_accuracy);
+  const Fit fit = fit_of(s, f, losses);
+  if (fit.good)
+    judge_convergence(v, s);
+  else if (has_stalled(s, fit))
+    judge_stall(v, s, f, losses);
+  else
+    judge_slow(v, s, f, fit);
   return v;
 }
 
@@ -305,7 +369,7 @@ Verdict predict_run(const EpochRecord& init, const RunFacts& f) {
   s.history = {init};
   s.initial_loss = s.final_loss = s.best_loss = init.loss;
   add_checks(v, s, f);
-  if (lr_bound && f.lr > th::kUnstableLrFactor * *lr_bound && !f.adaptive) {
+  if (lr_beyond_bound(f, lr_bound)) {
     v.verdict = VerdictKind::diverged;
     v.cause = Cause::lr_too_high;
     v.explanation = "lr " + num(f.lr) + " is above the stability bound 2/λmax = " + num(*lr_bound) +
