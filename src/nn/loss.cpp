@@ -211,13 +211,13 @@ bool Head::defined(OutputKind output, LossKind loss) {
   return !row.fused_with || *row.fused_with == output;
 }
 
-// "cross_entropy needs output softmax (with output sigmoid choose mse or bce)"
+// "cross_entropy needs --output softmax (with sigmoid choose mse or bce)"
 Head Head::make(OutputKind output, LossKind loss) {
   if (defined(output, loss)) return Head{output, loss};
   std::string message(kLosses[static_cast<int>(loss)].name);
-  message += " needs output ";
+  message += " needs --output ";
   message += to_string(*kLosses[static_cast<int>(loss)].fused_with);
-  message += " (with output ";
+  message += " (with ";
   message += to_string(output);
   message += " choose ";
   std::string losses;

@@ -141,7 +141,7 @@ TEST(HeadTable, PairsAreThoseTheLossRowsAllow) {
         continue;
       }
       EXPECT_MESSAGE_HAS(message,
-                         std::string(loss.name) + " needs output " + to_string(*loss.fused_with));
+                         std::string(loss.name) + " needs --output " + to_string(*loss.fused_with));
     }
   EXPECT_THROW(Head::make(OutputKind::sigmoid, LossKind::cross_entropy), SettingError);
   EXPECT_THROW(Head::make(OutputKind::identity, LossKind::cross_entropy), SettingError);
