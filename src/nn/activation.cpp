@@ -3,6 +3,7 @@
 #include <cmath>
 #include <type_traits>
 
+#include "core/dtype_row.h"
 #include "core/error.h"
 #include "core/strings.h"
 
@@ -175,14 +176,6 @@ std::string choices() {
   return list;
 }
 
-template <class T>
-const ActivationRow::Kernels<T>& kernels_of(const ActivationRow& row) {
-  if constexpr (std::is_same_v<T, float>)
-    return row.f32;
-  else
-    return row.f64;
-}
-
 }  // namespace
 
 std::span<const ActivationRow> activation_table() { return kActivations; }
@@ -222,13 +215,13 @@ double Activation::second_moment_gain() const { return row().second_moment_gain(
 
 template <class T>
 void Activation::forward(const Matrix<T>& Z, Matrix<T>& A) const {
-  kernels_of<T>(row()).forward(Z, A, static_cast<T>(slope));
+  for_dtype<T>(row()).forward(Z, A, static_cast<T>(slope));
 }
 
 template <class T>
 void Activation::backward(const Matrix<T>& Z, const Matrix<T>& A, const Matrix<T>& dA,
                           Matrix<T>& dZ) const {
-  kernels_of<T>(row()).backward(Z, A, dA, dZ, static_cast<T>(slope));
+  for_dtype<T>(row()).backward(Z, A, dA, dZ, static_cast<T>(slope));
 }
 
 template void Activation::forward<float>(const Matrix<float>&, Matrix<float>&) const;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <type_traits>
 
+#include "core/dtype_row.h"
 #include "core/error.h"
 #include "core/strings.h"
 
@@ -260,14 +261,6 @@ bool answers_to(const InitRow& r, std::string_view name) {
                      [&](std::string_view alias) { return !alias.empty() && alias == name; });
 }
 
-template <class T>
-const InitRow::Kernels<T>& kernels_of(const InitRow& r) {
-  if constexpr (std::is_same_v<T, float>)
-    return r.f32;
-  else
-    return r.f64;
-}
-
 std::string number(double x) {
   std::string s = std::to_string(x);
   s.erase(s.find_last_not_of('0') + 1);
@@ -318,12 +311,12 @@ double Init::variance(Index fan_in, Index fan_out) const {
 
 template <class T>
 void Init::fill(MatrixMap<T> W, Rng& rng) const {
-  kernels_of<T>(row()).fill(*this, W, rng);
+  for_dtype<T>(row()).fill(*this, W, rng);
 }
 
 template <class T>
 void Init::fill_bias(VectorMap<T> b, Index fan_in, Rng& rng) const {
-  kernels_of<T>(row()).fill_bias(*this, b, fan_in, rng);
+  for_dtype<T>(row()).fill_bias(*this, b, fan_in, rng);
 }
 
 template void Init::fill<float>(MatrixMap<float>, Rng&) const;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <type_traits>
 
+#include "core/dtype_row.h"
 #include "core/error.h"
 #include "core/strings.h"
 
@@ -181,14 +182,6 @@ std::string unknown(std::span<const Row> table, const char* what, const std::str
   return message;
 }
 
-template <class T, class Row>
-const auto& kernels_of(const Row& row) {
-  if constexpr (std::is_same_v<T, float>)
-    return row.f32;
-  else
-    return row.f64;
-}
-
 }  // namespace
 
 std::span<const OutputRow> output_table() { return kOutputs; }
@@ -243,20 +236,20 @@ const LossRow& Head::loss_row() const { return kLosses[static_cast<int>(loss)]; 
 
 template <class T>
 void Head::forward(const Matrix<T>& Z, Matrix<T>& P) const {
-  kernels_of<T>(output_row()).forward(Z, P);
+  for_dtype<T>(output_row()).forward(Z, P);
 }
 
 template <class T>
 double Head::loss_sum(const Matrix<T>& Z, const Matrix<T>& P, const std::int32_t* labels) const {
-  return kernels_of<T>(loss_row()).loss_sum(Z, P, labels);
+  return for_dtype<T>(loss_row()).loss_sum(Z, P, labels);
 }
 
 // A fused loss gives dZ at once; mse gives dP, which the output's Jacobian carries to dZ.
 template <class T>
 void Head::backward(const Matrix<T>&, const Matrix<T>& P, const std::int32_t* labels,
                     Matrix<T>& dZ) const {
-  kernels_of<T>(loss_row()).backward(P, labels, dZ);
-  if (!loss_row().fused_with) kernels_of<T>(output_row()).backward(P, dZ);
+  for_dtype<T>(loss_row()).backward(P, labels, dZ);
+  if (!loss_row().fused_with) for_dtype<T>(output_row()).backward(P, dZ);
 }
 
 template void Head::forward<float>(const Matrix<float>&, Matrix<float>&) const;

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <type_traits>
 
+#include "core/dtype_row.h"
 #include "core/error.h"
 #include "core/strings.h"
 
@@ -137,14 +138,6 @@ std::string number(double x) {
   return s;
 }
 
-template <class T>
-OptimizerRow::Step<T> step_of(const OptimizerRow& row) {
-  if constexpr (std::is_same_v<T, float>)
-    return row.f32;
-  else
-    return row.f64;
-}
-
 }  // namespace
 
 std::span<const OptimizerRow> optimizer_table() { return kOptimizers; }
@@ -184,7 +177,7 @@ Optimizer<T>::Optimizer(OptimizerSpec spec, Index num_params) : spec_(spec) {
 template <class T>
 void Optimizer<T>::step(Vector<T>& params, const Vector<T>& grads, double lr) {
   ++state_.t;
-  step_of<T>(spec_.row())(state_, params, grads, spec_, lr);
+  for_dtype<T>(spec_.row())(state_, params, grads, spec_, lr);
 }
 
 template class Optimizer<float>;
