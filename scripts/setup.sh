@@ -24,6 +24,9 @@ packages=(
   chromium               # reports are tested in a real browser, headless
   clang libclang-rt-14-dev  # libFuzzer targets (make fuzz)
   python3-numpy          # tests: the .npy/.npz files they read are written by numpy itself
+  python3-dev pybind11-dev  # the Python module (python/, docs/python.md)
+  python3-pytest         # its tests, through ctest
+  python3-matplotlib     # examples/python_story.py draws its map
 )
 if [[ "${1:-}" == bench ]]; then
   packages+=(python3-torch)  # a peer for bench/, measured side by side (numpy is above)
