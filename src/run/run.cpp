@@ -8,7 +8,7 @@
 #include "diagnose/probes.h"
 #include "diagnose/theory.h"
 #include "diagnose/thresholds.h"
-#include "io/weights_json.h"
+#include "io/weights_npz.h"
 #include "run/memory.h"
 #include "train/stepper.h"
 
@@ -58,13 +58,14 @@ Network<T> initial_network(const RunConfig& config, const Architecture& arch) {
   Network<T> net(arch);
   if (!config.init_from.empty()) {
     try {
-      load_weights(config.init_from).copy_to(net);
+      load_weights_for(config.init_from, arch).copy_to(net);
+    } catch (const SettingError&) {
+      throw;  // already names --init-from (a bad ,layout=)
     } catch (const Error& e) {
-      // Errors of the weights reader already start with the path; others get it here.
+      // Errors of the weights readers already start with the path; others get it here.
       const std::string message = e.what();
-      setting_error("init-from", message.starts_with(config.init_from)
-                                     ? message
-                                     : config.init_from + ": " + message);
+      const std::string path = config.init_from.substr(0, config.init_from.rfind(",layout="));
+      setting_error("init-from", message.starts_with(path) ? message : path + ": " + message);
     }
     return net;
   }

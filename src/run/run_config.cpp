@@ -29,7 +29,9 @@ constexpr std::array<OptionInfo, 19> kRunOptions{{
      "xavier_uniform, lecun_normal, lecun_uniform, orthogonal[:gain]"},
     {"init-scale", "1", "multiply every initial weight (not bias) by C"},
     {"bias-init", "zeros", "biases: zeros, same (as the weights), const:V, or any --init form"},
-    {"init-from", "", "start from the weights of a JSON weights file or a saved model"},
+    {"init-from", "",
+     "start from saved weights: FILE.npz[,layout=numpy|torch] (numpy's savez, a PyTorch "
+     "state_dict), JSON weights or a model file"},
     {"optimizer", "sgd", "sgd, momentum[:0.9], nesterov[:0.9], adam[:0.9,0.999], rmsprop[:0.99]"},
     {"lr", "0.01", "learning rate"},
     {"batch", "32", "samples per step: N (1 is online SGD) or full"},
