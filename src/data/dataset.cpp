@@ -8,6 +8,16 @@ namespace mlpscope {
 
 namespace {
 
+// One sample of raw values S (float64 or a borrowed float32) into T, standardized if asked.
+template <class T, class S>
+void convert_values(const S* src, Index dim, const FeatureTransform& t, T* out) {
+  if (t.identity()) {
+    for (Index f = 0; f < dim; ++f) out[f] = static_cast<T>(src[f]);
+  } else {
+    for (Index f = 0; f < dim; ++f) out[f] = static_cast<T>((src[f] - t.mean[f]) * t.inv_std[f]);
+  }
+}
+
 template <class T>
 void convert_sample(const Dataset& data, Index i, T* out) {
   const Index dim = data.dim;
@@ -22,13 +32,10 @@ void convert_sample(const Dataset& data, Index i, T* out) {
       for (Index f = 0; f < dim; ++f)
         out[f] = static_cast<T>((src[f] * (1.0 / 255.0) - t.mean[f]) * t.inv_std[f]);
     }
+  } else if (!data.borrowed_f32.empty()) {
+    convert_values(data.borrowed_f32.data() + base, dim, t, out);
   } else {
-    const double* src = data.values.data() + base;
-    if (t.identity()) {
-      for (Index f = 0; f < dim; ++f) out[f] = static_cast<T>(src[f]);
-    } else {
-      for (Index f = 0; f < dim; ++f) out[f] = static_cast<T>((src[f] - t.mean[f]) * t.inv_std[f]);
-    }
+    convert_values(data.doubles() + base, dim, t, out);
   }
 }
 
@@ -62,7 +69,7 @@ template void Dataset::gather_range<double>(Index, Index, Matrix<double>&, std::
 
 void Dataset::validate() const {
   const std::size_t expected = static_cast<std::size_t>(dim) * labels.size();
-  const std::size_t stored = is_bytes() ? bytes.size() : values.size();
+  const std::size_t stored = stored_values();
   if (labels.empty()) throw Error(name + ": the data set is empty");
   if (dim <= 0) throw Error(name + ": samples have no features");
   if (stored != expected)
@@ -73,11 +80,15 @@ void Dataset::validate() const {
       throw Error(name + ": sample " + std::to_string(i) + " has label " +
                   std::to_string(labels[i]) + ", outside the class range [0, " +
                   std::to_string(num_classes) + ")");
-  for (std::size_t k = 0; k < values.size(); ++k)
-    if (!std::isfinite(values[k]))
+  const auto finite = [this](std::size_t k, double v) {
+    if (!std::isfinite(v))
       throw Error(name + ": sample " + std::to_string(k / static_cast<std::size_t>(dim)) +
                   " feature " + std::to_string(k % static_cast<std::size_t>(dim)) +
                   " is not a finite number");
+  };
+  for (std::size_t k = 0; k < borrowed_f32.size(); ++k) finite(k, borrowed_f32[k]);
+  const double* d = doubles();
+  for (std::size_t k = 0; d && k < stored; ++k) finite(k, d[k]);
 }
 
 void Dataset::truncate(Index n) {
@@ -87,6 +98,9 @@ void Dataset::truncate(Index n) {
   if (is_bytes()) {
     bytes.resize(keep);
     bytes.shrink_to_fit();
+  } else if (is_borrowed()) {
+    if (!borrowed_f32.empty()) borrowed_f32 = borrowed_f32.first(keep);
+    if (!borrowed_f64.empty()) borrowed_f64 = borrowed_f64.first(keep);
   } else {
     values.resize(keep);
     values.shrink_to_fit();

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -28,8 +29,13 @@ class Dataset {
   std::string name;  // what the user asked for, e.g. "fashion-mnist (train)"
   Index dim = 0;
   Index num_classes = 0;
-  std::vector<std::uint8_t> bytes;       // uint8 storage (images), dim·count values, or empty
-  std::vector<double> values;            // float64 storage, dim·count values, or empty
+  std::vector<std::uint8_t> bytes;  // uint8 storage (images), dim·count values, or empty
+  std::vector<double> values;       // float64 storage, dim·count values, or empty
+  // Features the caller holds and keeps alive (Python's numpy X=), read where they are
+  // instead of copied: float32 or float64, dim·count values sample after sample. At most
+  // one storage is set; borrowed arrays keep their own precision until a batch is gathered.
+  std::span<const float> borrowed_f32;
+  std::span<const double> borrowed_f64;
   std::vector<std::int32_t> labels;      // one per sample, in [0, num_classes)
   std::vector<std::string> class_names;  // optional, e.g. CSV string labels
   FeatureTransform transform;
@@ -38,10 +44,22 @@ class Dataset {
   bool is_bytes() const { return !bytes.empty(); }
   double base_scale() const { return is_bytes() ? 1.0 / 255.0 : 1.0; }
 
+  bool is_borrowed() const { return !borrowed_f32.empty() || !borrowed_f64.empty(); }
+  // The float64 features, stored or borrowed; null when they are bytes or float32.
+  const double* doubles() const {
+    return !borrowed_f64.empty() ? borrowed_f64.data() : values.empty() ? nullptr : values.data();
+  }
+  // Feature values held, whatever the storage.
+  std::size_t stored_values() const {
+    return bytes.size() + values.size() + borrowed_f32.size() + borrowed_f64.size();
+  }
+
   // Raw feature f of sample i with base scaling but without standardization.
   double raw(Index i, Index f) const {
     const std::size_t k = static_cast<std::size_t>(i * dim + f);
-    return is_bytes() ? bytes[k] * (1.0 / 255.0) : values[k];
+    if (is_bytes()) return bytes[k] * (1.0 / 255.0);
+    if (!borrowed_f32.empty()) return borrowed_f32[k];
+    return doubles()[k];
   }
 
   // X (dim, n) ← samples indices[0..n) transformed; labels_out[j] ← their labels.

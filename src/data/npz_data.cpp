@@ -28,18 +28,30 @@ void require_array(const NpzArchive& archive, const std::string& name, const cha
               archive.names_text() + "; npz:FILE,x=NAME,y=NAME names others");
 }
 
+}  // namespace
+
+std::uint64_t features_per_sample(const std::string& where, const std::vector<std::uint64_t>& shape,
+                                  const std::string& shape_text) {
+  if (shape.size() < 2)
+    throw Error(where + ": shape " + shape_text + ", expected (n, d): one sample per row" +
+                (shape.size() == 1 ? " (for a single feature, save X.reshape(-1, 1))" : ""));
+  const std::uint64_t n = shape[0];
+  std::uint64_t size = 1;
+  for (const std::uint64_t s : shape) size *= s;
+  const std::uint64_t dim = size / std::max<std::uint64_t>(n, 1);
+  if (n == 0) throw Error(where + ": shape " + shape_text + " holds no samples");
+  if (dim == 0) throw Error(where + ": shape " + shape_text + ": samples have no features");
+  if (n > static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max()))
+    throw Error(where + ": " + std::to_string(n) + " samples, more than 2^31 - 1");
+  return dim;
+}
+
+namespace {
+
 // The features: (n, d, ...) with one sample per row, flattened per sample in C order, which
 // is exactly the contiguous sample-after-sample storage of Dataset::values.
 void read_features(Dataset& data, const NpyArray& x) {
-  if (x.shape.size() < 2)
-    throw Error(x.where + ": shape " + x.shape_text() + ", expected (n, d): one sample per row" +
-                (x.shape.size() == 1 ? " (for a single feature, save X.reshape(-1, 1))" : ""));
-  const std::uint64_t n = x.shape[0];
-  const std::uint64_t dim = x.size() / std::max<std::uint64_t>(n, 1);
-  if (n == 0) throw Error(x.where + ": shape " + x.shape_text() + " holds no samples");
-  if (dim == 0) throw Error(x.where + ": shape " + x.shape_text() + ": samples have no features");
-  if (n > static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max()))
-    throw Error(x.where + ": " + std::to_string(n) + " samples, more than 2^31 - 1");
+  const std::uint64_t dim = features_per_sample(x.where, x.shape, x.shape_text());
   data.dim = static_cast<Index>(dim);
   data.values = x.to_doubles();
   for (std::size_t k = 0; k < data.values.size(); ++k)
@@ -95,11 +107,12 @@ void read_one_hot(Dataset& data, const NpyArray& y) {
   data.num_classes = static_cast<Index>(k);
 }
 
-void read_targets(Dataset& data, const NpyArray& y, const NpyArray& x) {
-  const std::uint64_t n = x.shape[0];
+}  // namespace
+
+void read_targets(Dataset& data, const NpyArray& y, std::uint64_t n, const std::string& x_shape) {
   const std::string expected = "expected (" + std::to_string(n) + ",) labels or a (" +
                                std::to_string(n) + ", k) one-hot matrix, one row per row of " +
-                               "X " + x.shape_text();
+                               "X " + x_shape;
   const bool fits = (y.shape.size() == 1 || y.shape.size() == 2) && y.shape[0] == n &&
                     (y.shape.size() == 1 || y.shape[1] >= 1);
   if (!fits) throw Error(y.where + ": shape " + y.shape_text() + ", " + expected);
@@ -111,8 +124,6 @@ void read_targets(Dataset& data, const NpyArray& y, const NpyArray& x) {
     read_one_hot(data, y);
 }
 
-}  // namespace
-
 Dataset load_npz(const std::string& path, const NpzDataOptions& options) {
   const NpzArchive archive(path);
   require_array(archive, options.x, "the features");
@@ -121,7 +132,7 @@ Dataset load_npz(const std::string& path, const NpzDataOptions& options) {
   Dataset data;
   data.name = path;
   read_features(data, x);
-  read_targets(data, archive.read(options.y), x);
+  read_targets(data, archive.read(options.y), x.shape[0], x.shape_text());
   data.validate();
   return data;
 }

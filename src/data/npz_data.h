@@ -12,9 +12,12 @@
 // not fit (with the shape expected), a NaN or infinity in X, a negative or fractional label.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "data/dataset.h"
+#include "data/npy.h"
 
 namespace mlpscope {
 
@@ -25,5 +28,15 @@ struct NpzDataOptions {
 
 // Reads `path` into a float64 data set named `path`.
 Dataset load_npz(const std::string& path, const NpzDataOptions& options = {});
+
+// The pieces of load_npz that arrays held elsewhere (Python's X= and y=) go through too, so
+// that they are taken and refused alike:
+// features per sample of an X of `shape` (n, d, ...); an Error naming `where` and
+// `shape_text` (numpy's spelling) when it holds no samples or no features.
+std::uint64_t features_per_sample(const std::string& where, const std::vector<std::uint64_t>& shape,
+                                  const std::string& shape_text);
+// data.labels and data.num_classes from y: (n,) or (n, 1) class labels, or an (n, k) one-hot
+// matrix; `x_shape` names X's shape in the error of a y that does not fit.
+void read_targets(Dataset& data, const NpyArray& y, std::uint64_t n, const std::string& x_shape);
 
 }  // namespace mlpscope

@@ -17,6 +17,8 @@ namespace {
 constexpr double kEvaluationChunk = 1000.0;  // train/evaluate.h's default chunk
 constexpr double kSharpnessVectors = 8.0;
 
+// What loading the data costs. Borrowed features (Python's numpy X=) count nothing: they
+// are in memory before the run and it allocates no copy of them.
 double dataset_bytes(const Dataset& d) {
   return static_cast<double>(d.bytes.size()) + 8.0 * static_cast<double>(d.values.size()) +
          4.0 * static_cast<double>(d.labels.size());

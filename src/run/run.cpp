@@ -15,7 +15,10 @@
 namespace mlpscope {
 
 PreparedData prepare_data(const RunConfig& config) {
-  DataPair pair = load_data(config.data);
+  return prepare_data(config, load_data(config.data));
+}
+
+PreparedData prepare_data(const RunConfig& config, DataPair pair) {
   PreparedData data{std::move(pair.train), std::nullopt};
   if (config.limit > 0) data.train.truncate(config.limit);
   if (config.test == "none") {

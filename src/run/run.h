@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "data/dataset.h"
+#include "data/load.h"
 #include "diagnose/verdict.h"
 #include "io/model.h"
 #include "run/run_config.h"
@@ -27,6 +28,10 @@ struct PreparedData {
 // Loads --data (with --limit) and --test, standardizes both with the training set's
 // statistics when asked, and checks that the test set fits the training set.
 PreparedData prepare_data(const RunConfig& config);
+// The same from data sets already loaded (Python's numpy arrays): --limit, --test (loaded
+// when it names one, else pair.test), the test set's fit and --standardize; config.data is
+// not read.
+PreparedData prepare_data(const RunConfig& config, DataPair pair);
 
 // inputs and outputs from the data, hidden widths, activation and head from the config.
 Architecture make_architecture(const RunConfig& config, const Dataset& train);
