@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
-#include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/options.h"
@@ -13,6 +12,7 @@
 #include "report/browser.h"
 #include "report/toy_report.h"
 #include "toy/gd1d.h"
+#include "toy/toy_run.h"
 
 namespace mlpscope::cli {
 
@@ -55,17 +55,8 @@ void print_scan(const ScanSettings& scan, const std::optional<double>& found,
 
 int run(CommandOptions& options) {
   options.apply_config();
-  const ToySettings s = parse_toy_settings({{"f", options.get("f")},
-                                            {"lr", options.get("lr")},
-                                            {"x0", options.get("x0")},
-                                            {"steps", options.get("steps")}});
-  const std::vector<double> xs = iterate(s.f, s.lr, s.x0, s.steps);
-  const VerdictKind verdict = classify(xs);
-  const std::string why = explain(s.f, s.lr, s.x0);
-  const ScanSettings scan;
-  std::optional<double> found;
-  if (options.flag("scan")) found = scan_boundary(s.f, s.lr, scan);
-  const ClosedForm cf = closed_form(s.f, s.lr);
+  const ToySettings s = parse_toy_settings(options.values_of(toy_options()));
+  const ToyRun toy = run_toy(s, options.flag("scan"));
   const std::string report = options.get("report");
   if (!report.empty()) check_writable(report, "report");
   const std::string png = options.get("png");
@@ -75,24 +66,17 @@ int run(CommandOptions& options) {
   if (!png.empty()) (void)HeadlessBrowser("png");
 
   if (options.flag("json")) {
-    nlohmann::json out = {
-        {"f", s.f.name()},          {"lr", s.lr},        {"x0", s.x0}, {"iterates", xs},
-        {"verdict", name(verdict)}, {"explanation", why}};
-    if (options.flag("scan")) {
-      out["boundary"] = found ? nlohmann::json(*found) : nlohmann::json(nullptr);
-      out["closed_form"] = cf.boundary ? nlohmann::json(*cf.boundary) : nlohmann::json(nullptr);
-    }
-    std::printf("%s\n", out.dump(2).c_str());
+    std::printf("%s\n", toy_to_json(toy).dump(2).c_str());
     if (!report.empty())
       write_report(toy_report_data(s.f, s.lr, s.x0), report, "report", png, stderr);
     return 0;
   }
   std::printf("f(x) = %s, lr = %g, x0 = %.10g, %d steps\nupdate   %s\n", s.f.name().c_str(), s.lr,
               s.x0, s.steps, s.f.update_rule().c_str());
-  print_iterates(xs);
-  std::printf("verdict  %s: %s\nwhy      %s\n", std::string(name(verdict)).c_str(),
-              describe(verdict, xs).c_str(), why.c_str());
-  if (options.flag("scan")) print_scan(scan, found, cf);
+  print_iterates(toy.iterates);
+  std::printf("verdict  %s: %s\nwhy      %s\n", std::string(name(toy.verdict)).c_str(),
+              describe(toy.verdict, toy.iterates).c_str(), toy.explanation.c_str());
+  if (toy.scanned) print_scan(ScanSettings{}, toy.boundary, toy.closed_form);
   if (!report.empty()) write_report(toy_report_data(s.f, s.lr, s.x0), report, "report", png);
   return 0;
 }
@@ -104,11 +88,7 @@ Action add_toy_command(CLI::App& root) {
                                           "Gradient descent on x^2, x^4 or |x|^p in one dimension: "
                                           "why the start decides whether it converges.");
   auto options = std::make_shared<CommandOptions>(*command);
-  options->add("f", "x^4",
-               "the function: x^2, x^4 or |x|^p with a real p > 1 (e.g. '|x|^3', '|x|^1.5')");
-  options->add("lr", "0.01", "learning rate, > 0");
-  options->add("x0", "1.0", "the starting point");
-  options->add("steps", "100", "gradient steps, 1 to " + std::to_string(kMaxSteps));
+  options->add_table(toy_options());
   options->add("scan", "false",
                "also find the basin boundary in x0 by bisection and show it beside the closed form",
                true);
