@@ -1,11 +1,11 @@
 #include "report/sweep_report.h"
 
 #include <algorithm>
-#include <filesystem>
 #include <map>
 
 #include "core/error.h"
 #include "sweep/grid.h"
+#include "sweep/sweep.h"
 
 namespace mlpscope {
 
@@ -122,13 +122,9 @@ std::string shared_options(const GridSpec& spec, const std::vector<std::string>&
 }  // namespace
 
 nlohmann::json sweep_report_data(const std::string& dir, const std::vector<std::string>& axes) {
-  if (!std::filesystem::exists(std::filesystem::path(dir) / "results.sqlite"))
-    throw Error(dir + ": no results.sqlite (not a sweep directory; see mlpscope sweep --out)");
-  const ResultStore store(dir, "out");
-  const auto grid = store.grid();
-  if (!grid) throw Error(dir + ": results.sqlite holds no sweep");
-  const GridSpec spec = grid_from_definition(nlohmann::json::parse(*grid));
-  const std::vector<RunRow> rows = store.rows();
+  const StoredSweep stored = open_sweep(dir);
+  const GridSpec& spec = stored.spec;
+  const std::vector<RunRow> rows = stored.store->rows();
   const ConvergenceMap map = build_map(spec, expand_grid(spec), rows, axes);
 
   std::vector<std::string> varied;

@@ -101,4 +101,14 @@ SweepOutcome merge_sweeps(const std::vector<std::string>& dirs, const std::strin
   return outcome;
 }
 
+StoredSweep open_sweep(const std::string& dir) {
+  if (!std::filesystem::exists(std::filesystem::path(dir) / "results.sqlite"))
+    throw Error(dir + ": no results.sqlite (not a sweep directory; see mlpscope sweep --out)");
+  StoredSweep sweep{std::make_unique<ResultStore>(dir, "out"), {}};
+  const auto grid = sweep.store->grid();
+  if (!grid) throw Error(dir + ": results.sqlite holds no sweep");
+  sweep.spec = grid_from_definition(nlohmann::json::parse(*grid));
+  return sweep;
+}
+
 }  // namespace mlpscope

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,5 +54,13 @@ SweepOutcome run_sweep(const SweepOptions& options,
 // and map.csv. A run found in several is taken once.
 SweepOutcome merge_sweeps(const std::vector<std::string>& dirs, const std::string& out, bool force,
                           const std::vector<std::string>& axes);
+
+// A finished (or stopped) sweep read back from DIR: its database and its grid. An Error
+// when DIR holds no results.sqlite or the database no grid. (Reports, Python's read_sweep.)
+struct StoredSweep {
+  std::unique_ptr<ResultStore> store;
+  GridSpec spec;
+};
+StoredSweep open_sweep(const std::string& dir);
 
 }  // namespace mlpscope
