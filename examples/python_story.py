@@ -1,0 +1,72 @@
+"""The story this project exists for, from Python, as one would type it in a notebook.
+
+An MLP with ReLU hidden units, a softmax output and MSE loss, its weights uniform in
+[-1, 1], does not learn Fashion-MNIST; He's init does. mlpscope says why before training
+(diagnose), after training (the verdict), and over a small grid (a sweep drawn as a map).
+
+    PYTHONPATH=build/python /usr/bin/python3 examples/python_story.py [OUT_DIR]
+
+Run by the tests (ctest -R example.python_story), so it stays true. Writes OUT_DIR/map.png.
+"""
+import pathlib
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only: no display needed
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+import mlpscope as ms  # noqa: E402
+
+out = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "story")
+out.mkdir(parents=True, exist_ok=True)
+story = dict(data="fashion-mnist", limit=2000, test="none", hidden=[128, 64], loss="mse",
+             lr=0.01, batch=1, epochs=3, seed=1)
+
+# 1. Before any training: the network at initialization.
+d = ms.diagnose(init="uniform:-1,1", **story)
+print(f"diagnose  predicted {d.verdict}: {d.cause}; stable for lr < {d.max_stable_lr:.3g}")
+print(f"          output layer std {d.layers[-1]['measured_std']:.3g} "
+      f"(He's would be {d.layers[-1]['he_std']:.3g})")
+
+# 2. The story's network, trained: the loss barely moves, and the verdict says why.
+losses = []
+run = ms.train(init="uniform:-1,1", on_epoch=lambda record: losses.append(record["loss"]),
+               **story)
+print(f"uniform   {run.verdict}: {run.cause}; losses {np.round(losses, 4).tolist()}")
+print(f"          {run.explanation[:150]}...")
+for suggestion in run.suggestions:
+    print(f"  try     {suggestion}")
+assert run.verdict != "converged" and run.cause == "saturated_output", run.summary
+
+# 3. The first suggestion, He's init, learns.
+he = ms.train(init="he_normal", **story)
+print(f"he_normal {he.verdict}; accuracy {he.summary['train_accuracy']:.1%} "
+      f"(uniform: {run.summary['train_accuracy']:.1%})")
+assert he.summary["train_accuracy"] > run.summary["train_accuracy"] + 0.2
+
+# 4. A small map: init × lr, one seed each, stored in OUT/sweep (run again: it resumes).
+inits = ["uniform:-1,1", "uniform:-0.5,0.5", "he_normal"]
+lrs = [0.01, 0.001]
+sweep = ms.sweep(vary={"init": inits, "lr": lrs}, out=out / "sweep",
+                 **{**story, "limit": 1000, "epochs": 2})
+print(sweep.map)
+verdicts = sorted({r["verdict"] for r in sweep})
+grid = np.zeros((len(inits), len(lrs)))
+for r in sweep:
+    grid[inits.index(r["options"]["init"]), lrs.index(r["options"]["lr"])] = verdicts.index(
+        r["verdict"])
+fig, ax = plt.subplots(figsize=(5, 3))
+ax.imshow(grid, cmap="viridis", vmin=0, vmax=max(1, len(verdicts) - 1))
+for r in sweep:
+    i, j = inits.index(r["options"]["init"]), lrs.index(r["options"]["lr"])
+    ax.text(j, i, f"{r['verdict']}\n{r['final_loss']:.3f}", ha="center", va="center",
+            color="white", fontsize=8)
+ax.set_xticks(range(len(lrs)), [str(lr) for lr in lrs])
+ax.set_yticks(range(len(inits)), inits)
+ax.set_xlabel("lr")
+ax.set_title("relu, softmax + MSE: verdict and final loss")
+fig.tight_layout()
+fig.savefig(out / "map.png", dpi=100)
+print(f"map       {out / 'map.png'}")
