@@ -5,7 +5,7 @@
 namespace mlpscope::fuzz {
 
 std::span<const Target> all_targets() {
-  static constexpr std::array<Target, 11> kTargets{{
+  static constexpr std::array<Target, 12> kTargets{{
       {"idx", idx},
       {"idx_gzip", idx_gzip},
       {"csv", csv},
@@ -17,6 +17,7 @@ std::span<const Target> all_targets() {
       {"data_spec", data_spec},
       {"npy", npy},
       {"npz", npz},
+      {"weights_npz", weights_npz},
   }};
   return kTargets;
 }

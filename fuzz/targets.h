@@ -24,6 +24,7 @@ bool run_options(std::string_view bytes);   // NAME=VALUE lines: init, optimizer
 bool data_spec(std::string_view bytes);     // --data specs
 bool npy(std::string_view bytes);           // a .npy array, header and data
 bool npz(std::string_view bytes);           // an .npz archive: its arrays, then X and y
+bool weights_npz(std::string_view bytes);   // an .npz as a network and its gradients
 
 struct Target {
   const char* name;  // also the folder of its seeds: fuzz/corpus/NAME, fuzz/regressions/NAME

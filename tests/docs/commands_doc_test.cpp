@@ -24,7 +24,8 @@ std::string help_of(const std::string& command) {
 
 TEST(CommandsDoc, ListsEveryOptionOfEveryCommand) {
   const std::string doc = read_text(MLPSCOPE_SOURCE_DIR "/docs/commands.md");
-  for (const char* command : {"train", "diagnose", "sweep", "eval", "export", "toy", "report"}) {
+  for (const char* command :
+       {"train", "diagnose", "check", "sweep", "eval", "export", "toy", "report"}) {
     const std::string help = help_of(command);
     EXPECT_NE(doc.find("## mlpscope " + std::string(command)), std::string::npos) << command;
     const std::regex option("--[a-z][a-z0-9-]*");
