@@ -30,12 +30,6 @@ constexpr std::array<OptionInfo, 3> kCheckOptions{{
 constexpr std::array<const char*, 5> kDecidedByWeights{"hidden", "init", "init-scale", "bias-init",
                                                        "init-from"};
 
-// The user's network, its arrays' names and layout, whatever file it came from.
-struct UserNetwork {
-  Model model;
-  NpzNetwork named;  // names, shapes and layout (for a JSON or model file: W1, b1, … (out, in))
-};
-
 NpzNetwork names_of(const Model& model) {
   NpzNetwork named;
   named.sizes = model.arch.sizes;
@@ -49,32 +43,24 @@ NpzNetwork names_of(const Model& model) {
   return named;
 }
 
-UserNetwork read_network(const CheckConfig& config, RunConfig& run, Index input_width) {
-  if (config.weights.empty()) setting_error("weights", "names no file; check needs your network");
+Architecture head_of(const RunConfig& run) {
+  Architecture arch;
+  arch.activation = run.activation;
+  arch.head = Head::make(run.output, run.loss);
+  return arch;
+}
+
+// Errors of reading the user's network or gradients, as a SettingError of `setting` that
+// starts with the file's name.
+template <class F>
+auto naming(const std::string& setting, const std::string& path, F&& read) {
   try {
-    if (looks_like_npz(config.weights)) {
-      NpzNetwork named = read_npz_network(config.weights, config.layout, input_width,
-                                          "give --layout numpy or --layout torch");
-      Architecture arch;
-      arch.activation = run.activation;
-      arch.head = Head::make(run.output, run.loss);
-      return {npz_model(named, arch), std::move(named)};
-    }
-    Model model = load_weights(config.weights);
-    if (model.arch.sizes.front() != input_width)
-      throw Error("the network takes " + std::to_string(model.arch.sizes.front()) +
-                  " inputs, the data has " + std::to_string(input_width) + " features");
-    run.activation = model.arch.activation;
-    run.output = model.arch.head.output;
-    run.loss = model.arch.head.loss;
-    NpzNetwork named = names_of(model);
-    return {std::move(model), std::move(named)};
+    return read();
   } catch (const SettingError&) {
     throw;
   } catch (const Error& e) {
     const std::string message = e.what();
-    setting_error("weights",
-                  message.starts_with(config.weights) ? message : config.weights + ": " + message);
+    setting_error(setting, message.starts_with(path) ? message : path + ": " + message);
   }
 }
 
@@ -105,14 +91,7 @@ std::vector<ParameterRange> parameter_ranges(const NpzNetwork& named, const Arch
 }
 
 void check_gradients(CheckResult& result, const UserNetwork& user, const Dataset& data,
-                     const std::string& grads_path) {
-  std::vector<double> flat;
-  try {
-    flat = read_npz_gradients(grads_path, user.named);
-  } catch (const Error& e) {
-    const std::string message = e.what();
-    setting_error("grads", message.starts_with(grads_path) ? message : grads_path + ": " + message);
-  }
+                     const std::vector<double>& flat) {
   Network<double> net(result.arch);
   user.model.copy_to(net);
   Matrix<double> X;
@@ -164,10 +143,39 @@ CheckConfig parse_check_config(const OptionValues& values) {
   return c;
 }
 
-CheckResult check_network(RunConfig run, const CheckConfig& config,
+UserNetwork read_user_network(const CheckConfig& config, RunConfig& run, Index input_width) {
+  if (config.weights.empty()) setting_error("weights", "names no file; check needs your network");
+  return naming("weights", config.weights, [&] {
+    if (looks_like_npz(config.weights)) {
+      NpzNetwork named = read_npz_network(config.weights, config.layout, input_width,
+                                          "give --layout numpy or --layout torch");
+      return UserNetwork{npz_model(named, head_of(run)), std::move(named)};
+    }
+    Model model = load_weights(config.weights);
+    if (model.arch.sizes.front() != input_width)
+      throw Error("the network takes " + std::to_string(model.arch.sizes.front()) +
+                  " inputs, the data has " + std::to_string(input_width) + " features");
+    run.activation = model.arch.activation;
+    run.output = model.arch.head.output;
+    run.loss = model.arch.head.loss;
+    NpzNetwork named = names_of(model);
+    named.path = config.weights;
+    return UserNetwork{std::move(model), std::move(named)};
+  });
+}
+
+UserNetwork user_network_from_arrays(const std::vector<NamedArray>& arrays, WeightLayout layout,
+                                     const RunConfig& run, Index input_width) {
+  return naming("weights", "weights", [&] {
+    NpzNetwork named = network_from_arrays(arrays, layout, input_width,
+                                           "give layout='numpy' or layout='torch'", "weights");
+    return UserNetwork{npz_model(named, head_of(run)), std::move(named)};
+  });
+}
+
+CheckResult check_network(RunConfig run, PreparedData data, const UserNetwork& user,
+                          const std::optional<std::vector<double>>& grads,
                           const DiagnoseConfig& diagnose_config) {
-  PreparedData data = prepare_data(run);
-  const UserNetwork user = read_network(config, run, data.train.dim);
   fit_classes(data, user.model.arch.sizes.back());
   CheckResult result;
   result.arch = user.model.arch;
@@ -176,11 +184,21 @@ CheckResult check_network(RunConfig run, const CheckConfig& config,
     result.layers.push_back({layer.weight_name, layer.bias_name, layer.weight_shape});
   result.samples = data.train.size();
   run.hidden.assign(result.arch.sizes.begin() + 1, result.arch.sizes.end() - 1);
-  run.init_from = config.weights;
-  if (looks_like_npz(config.weights)) run.init_from += ",layout=" + to_string(user.named.layout);
-  result.diagnosis = diagnose(run, data, diagnose_config);
-  if (!config.grads.empty()) check_gradients(result, user, data.train, config.grads);
+  run.init_from = user.named.path;  // what the diagnosis says the network started from
+  result.diagnosis = diagnose(run, data, diagnose_config, &user.model);
+  if (grads) check_gradients(result, user, data.train, *grads);
   return result;
+}
+
+CheckResult check_network(RunConfig run, const CheckConfig& config,
+                          const DiagnoseConfig& diagnose_config) {
+  PreparedData data = prepare_data(run);
+  const UserNetwork user = read_user_network(config, run, data.train.dim);
+  std::optional<std::vector<double>> grads;
+  if (!config.grads.empty())
+    grads =
+        naming("grads", config.grads, [&] { return read_npz_gradients(config.grads, user.named); });
+  return check_network(std::move(run), std::move(data), user, grads, diagnose_config);
 }
 
 namespace {

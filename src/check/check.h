@@ -53,7 +53,29 @@ struct CheckResult {
   std::optional<Bug> bug;
 };
 
-// `run` holds --data, --lr and the rest; its network options are replaced by the weights'.
+// The user's network, whatever it was read from: its parameters, and its arrays' names,
+// shapes and layout (for a weights JSON or a model file: W1, b1, …, (out, in)).
+struct UserNetwork {
+  Model model;
+  NpzNetwork named;
+};
+
+// The network of --weights, for data `input_width` wide. A weights JSON or a model file sets
+// run's activation, output and loss to its own. Errors name the setting "weights".
+UserNetwork read_user_network(const CheckConfig& config, RunConfig& run, Index input_width);
+// The network that `arrays` hold (Python's numpy arrays), with run's activation and head.
+UserNetwork user_network_from_arrays(const std::vector<NamedArray>& arrays, WeightLayout layout,
+                                     const RunConfig& run, Index input_width);
+
+// The check of `user` on `data` (all of data.train is the gradients' batch); `grads`, flat
+// in the parameters' layout (read_npz_gradients, gradients_from_arrays), or none.
+CheckResult check_network(RunConfig run, PreparedData data, const UserNetwork& user,
+                          const std::optional<std::vector<double>>& grads,
+                          const DiagnoseConfig& diagnose_config);
+
+// The whole command: data from run, the network from config.weights, gradients from
+// config.grads. `run` holds --data, --lr and the rest; the network options come from the
+// weights.
 CheckResult check_network(RunConfig run, const CheckConfig& config,
                           const DiagnoseConfig& diagnose_config);
 

@@ -16,12 +16,6 @@ namespace mlpscope::cli {
 
 namespace {
 
-std::string shape_text(const std::vector<std::uint64_t>& shape) {
-  NpyArray a;
-  a.shape = shape;
-  return a.shape_text();
-}
-
 void print_weights(const CheckResult& r, const std::string& path) {
   std::string layers;
   for (const CheckedLayer& layer : r.layers) {

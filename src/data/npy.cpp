@@ -25,13 +25,6 @@ std::uint32_t little_endian(const std::uint8_t* p, int bytes) {
   return value;
 }
 
-std::string shape_text(const std::vector<std::uint64_t>& shape) {
-  std::string text = "(";
-  for (std::size_t d = 0; d < shape.size(); ++d)
-    text += (d == 0 ? "" : ", ") + std::to_string(shape[d]);
-  return text + (shape.size() == 1 ? ",)" : ")");
-}
-
 // The data's size in bytes; Error when it exceeds kMaxArrayBytes. Sizes of 0 are left out of
 // the product, as numpy does, so that (0, 2^62) is refused like (1, 2^62) rather than slipping
 // through as an empty array with an absurd dimension.
@@ -108,6 +101,13 @@ void walk_c_order(const std::vector<std::uint64_t>& shape, bool fortran_order, s
 }
 
 }  // namespace
+
+std::string shape_text(const std::vector<std::uint64_t>& shape) {
+  std::string text = "(";
+  for (std::size_t d = 0; d < shape.size(); ++d)
+    text += (d == 0 ? "" : ", ") + std::to_string(shape[d]);
+  return text + (shape.size() == 1 ? ",)" : ")");
+}
 
 std::string NpyDtype::name() const {
   if (kind == NpyKind::Bool) return "bool";

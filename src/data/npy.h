@@ -61,6 +61,9 @@ class NpyArray {
   std::vector<std::uint8_t> data_;  // the elements in storage order, this machine's byte order
 };
 
+// A shape as numpy prints it: "(3, 4)", "(5,)", "()".
+std::string shape_text(const std::vector<std::uint64_t>& shape);
+
 // Parses the bytes of a whole .npy file; `where` names it in errors. The buffer becomes the
 // array's storage, so a file costs its own size in memory once.
 NpyArray parse_npy(std::vector<std::uint8_t> bytes, const std::string& where);

@@ -23,64 +23,64 @@ std::string lower_stem(const std::string& name) {
 }
 
 // By name first (the names people give them), then by rank.
-Role role_of(const std::string& name, const NpyArray& array) {
-  const std::string stem = lower_stem(name);
+Role role_of(const NamedArray& array) {
+  const std::string stem = lower_stem(array.name);
   if (stem.find("bias") != std::string::npos) return Role::bias;
   if (stem.find("weight") != std::string::npos) return Role::weight;
   if (stem.starts_with('b')) return Role::bias;
   if (stem.starts_with('w')) return Role::weight;
   if (array.shape.size() == 1) return Role::bias;
   if (array.shape.size() == 2) return Role::weight;
-  throw Error(array.where + ": shape " + array.shape_text() +
+  throw Error(array.where + ": shape " + shape_text(array.shape) +
               " is neither a weight matrix (2-D) nor a bias vector (1-D)");
 }
 
-struct Arrays {
-  std::vector<NpyArray> weights, biases;
-  std::vector<std::string> weight_names, bias_names;
+struct Sorted {
+  std::vector<const NamedArray*> weights, biases;
 };
 
-Arrays sort_arrays(const NpzArchive& archive) {
-  Arrays a;
-  for (const std::string& name : archive.names()) {
-    NpyArray array = archive.read(name);
-    if (role_of(name, array) == Role::weight) {
-      if (array.shape.size() != 2)
-        throw Error(array.where + ": shape " + array.shape_text() +
-                    ", a weight matrix must be 2-D");
-      a.weights.push_back(std::move(array));
-      a.weight_names.push_back(name);
-    } else {
-      a.biases.push_back(std::move(array));
-      a.bias_names.push_back(name);
+Sorted sort_arrays(const std::vector<NamedArray>& arrays, const std::string& source) {
+  Sorted a;
+  std::string names;
+  for (const NamedArray& array : arrays) {
+    names += (names.empty() ? "'" : ", '") + array.name + "'";
+    if (role_of(array) == Role::bias) {
+      a.biases.push_back(&array);
+      continue;
     }
+    if (array.shape.size() != 2)
+      throw Error(array.where + ": shape " + shape_text(array.shape) +
+                  ", a weight matrix must be 2-D");
+    a.weights.push_back(&array);
   }
   if (a.weights.empty())
-    throw Error(archive.path() + ": no weight matrix among the arrays " + archive.names_text());
+    throw Error(source + ": no weight matrix among the arrays " +
+                (names.empty() ? "(none)" : names));
   if (!a.biases.empty() && a.biases.size() != a.weights.size())
-    throw Error(archive.path() + ": " + std::to_string(a.weights.size()) + " weight matrices but " +
+    throw Error(source + ": " + std::to_string(a.weights.size()) + " weight matrices but " +
                 std::to_string(a.biases.size()) +
                 " bias vectors; every layer needs one bias, or none has any");
   return a;
 }
 
 // (in, out) of a stored matrix under a layout.
-std::pair<std::uint64_t, std::uint64_t> in_out(const NpyArray& w, WeightLayout layout) {
+std::pair<std::uint64_t, std::uint64_t> in_out(const NamedArray& w, WeightLayout layout) {
   return layout == WeightLayout::numpy ? std::pair{w.shape[0], w.shape[1]}
                                        : std::pair{w.shape[1], w.shape[0]};
 }
 
 // Empty when the chain of matrices takes `input_width` inputs under `layout`; otherwise why not.
-std::string misfit(const std::vector<NpyArray>& weights, WeightLayout layout, Index input_width) {
+std::string misfit(const std::vector<const NamedArray*>& weights, WeightLayout layout,
+                   Index input_width) {
   std::uint64_t width = static_cast<std::uint64_t>(input_width);
   for (std::size_t l = 0; l < weights.size(); ++l) {
-    const auto [in, out] = in_out(weights[l], layout);
+    const auto [in, out] = in_out(*weights[l], layout);
     if (in != width) {
       const std::string expected = layout == WeightLayout::numpy
                                        ? "(" + std::to_string(width) + ", …) in numpy layout"
                                        : "(…, " + std::to_string(width) + ") in torch layout";
-      return weights[l].where + " has shape " + weights[l].shape_text() + ", expected " + expected +
-             ": it must take " +
+      return weights[l]->where + " has shape " + shape_text(weights[l]->shape) + ", expected " +
+             expected + ": it must take " +
              (l == 0 ? "the data's " + std::to_string(width) + " features"
                      : "the previous layer's " + std::to_string(width) + " outputs");
     }
@@ -89,7 +89,7 @@ std::string misfit(const std::vector<NpyArray>& weights, WeightLayout layout, In
   return {};
 }
 
-WeightLayout fit_layout(const Arrays& a, WeightLayout asked, Index input_width,
+WeightLayout fit_layout(const Sorted& a, WeightLayout asked, Index input_width,
                         const std::string& how_to_choose) {
   if (asked != WeightLayout::automatic) {
     const std::string why = misfit(a.weights, asked, input_width);
@@ -99,7 +99,7 @@ WeightLayout fit_layout(const Arrays& a, WeightLayout asked, Index input_width,
   const std::string numpy_misfit = misfit(a.weights, WeightLayout::numpy, input_width);
   const std::string torch_misfit = misfit(a.weights, WeightLayout::torch, input_width);
   if (numpy_misfit.empty() && torch_misfit.empty())
-    throw Error(a.weights.front().where + ": every weight matrix is square and " +
+    throw Error(a.weights.front()->where + ": every weight matrix is square and " +
                 std::to_string(input_width) +
                 " wide, so the shapes cannot tell numpy's layout (in, out) from torch's (out, "
                 "in); " +
@@ -109,36 +109,36 @@ WeightLayout fit_layout(const Arrays& a, WeightLayout asked, Index input_width,
   throw Error(numpy_misfit + "; nor does it fit torch's (out, in) layout");
 }
 
-void check_finite(const NpyArray& array, const std::vector<double>& values) {
-  for (std::size_t k = 0; k < values.size(); ++k)
-    if (!std::isfinite(values[k]))
+void check_finite(const NamedArray& array) {
+  for (std::size_t k = 0; k < array.values.size(); ++k)
+    if (!std::isfinite(array.values[k]))
       throw Error(array.where + ": element " + std::to_string(k) + " is " +
-                  (std::isnan(values[k]) ? "nan" : "infinite") + "; parameters must be finite");
+                  (std::isnan(array.values[k]) ? "nan" : "infinite") +
+                  "; parameters must be finite");
 }
 
 // Stored (in, out) or (out, in) in C order → column-major out×in at `flat`.
-void put_matrix(const NpyArray& w, WeightLayout layout, double* flat) {
-  const std::vector<double> values = w.to_doubles();
-  check_finite(w, values);
+void put_matrix(const NamedArray& w, WeightLayout layout, double* flat) {
+  check_finite(w);
+  const std::vector<double>& values = w.values;
   const auto [in, out] = in_out(w, layout);
   for (std::uint64_t o = 0; o < out; ++o)
     for (std::uint64_t i = 0; i < in; ++i)
       flat[i * out + o] = layout == WeightLayout::numpy ? values[i * out + o] : values[o * in + i];
 }
 
-bool bias_fits(const NpyArray& b, std::uint64_t out) {
+bool bias_fits(const NamedArray& b, std::uint64_t out) {
   const auto& s = b.shape;
   if (s.size() == 1) return s[0] == out;
   return s.size() == 2 && ((s[0] == 1 && s[1] == out) || (s[0] == out && s[1] == 1));
 }
 
-void put_bias(const NpyArray& b, std::uint64_t out, double* flat) {
+void put_bias(const NamedArray& b, std::uint64_t out, double* flat) {
   if (!bias_fits(b, out))
-    throw Error(b.where + " has shape " + b.shape_text() + ", expected (" + std::to_string(out) +
-                ",): one bias per output of its layer");
-  const std::vector<double> values = b.to_doubles();
-  check_finite(b, values);
-  std::copy(values.begin(), values.end(), flat);
+    throw Error(b.where + " has shape " + shape_text(b.shape) + ", expected (" +
+                std::to_string(out) + ",): one bias per output of its layer");
+  check_finite(b);
+  std::copy(b.values.begin(), b.values.end(), flat);
 }
 
 std::vector<std::string> gradient_names(const std::string& name) {
@@ -146,26 +146,28 @@ std::vector<std::string> gradient_names(const std::string& name) {
           "grad_" + name, name + "_grad", name + ".grad"};
 }
 
-// The gradient of parameter `name` in `archive`, which must hold exactly one spelling of it.
-NpyArray find_gradient(const NpzArchive& archive, const std::string& name) {
+// The gradient of parameter `name` among `arrays`, under the first spelling present.
+const NamedArray& find_gradient(const std::vector<NamedArray>& arrays, const std::string& name,
+                                const std::string& source) {
   for (const std::string& candidate : gradient_names(name))
-    if (archive.contains(candidate)) return archive.read(candidate);
-  throw Error(archive.path() + ": no gradient for '" + name + "' (looked for '" + name + "', 'd" +
-              name + "', 'grad_" + name + "', '" + name + "_grad'); the archive holds " +
-              archive.names_text());
+    for (const NamedArray& array : arrays)
+      if (array.name == candidate) return array;
+  std::string names;
+  for (const NamedArray& array : arrays) names += (names.empty() ? "'" : ", '") + array.name + "'";
+  throw Error(source + ": no gradient for '" + name + "' (looked for '" + name + "', 'd" + name +
+              "', 'grad_" + name + "', '" + name + "_grad'); it holds " +
+              (names.empty() ? "no array" : names));
 }
 
-void require_shape(const NpyArray& g, const std::vector<std::uint64_t>& expected,
+void require_shape(const NamedArray& g, const std::vector<std::uint64_t>& expected,
                    const std::string& parameter) {
   if (g.shape == expected) return;
-  NpyArray shape_of_parameter;
-  shape_of_parameter.shape = expected;
   std::string hint;
   if (g.shape.size() == 2 && expected.size() == 2 && g.shape[0] == expected[1] &&
       g.shape[1] == expected[0])
     hint = ": it is the transpose of that shape, so the gradient is transposed";
-  throw Error(g.where + " has shape " + g.shape_text() + ", expected " +
-              shape_of_parameter.shape_text() + " (the shape of '" + parameter + "')" + hint);
+  throw Error(g.where + " has shape " + shape_text(g.shape) + ", expected " + shape_text(expected) +
+              " (the shape of '" + parameter + "')" + hint);
 }
 
 }  // namespace
@@ -192,16 +194,26 @@ std::string to_string(WeightLayout layout) {
   return "auto";
 }
 
-NpzNetwork read_npz_network(const std::string& path, WeightLayout layout, Index input_width,
-                            const std::string& how_to_choose) {
+std::vector<NamedArray> read_npz_arrays(const std::string& path) {
   const NpzArchive archive(path);
-  const Arrays a = sort_arrays(archive);
+  std::vector<NamedArray> arrays;
+  for (const std::string& name : archive.names()) {
+    const NpyArray array = archive.read(name);
+    arrays.push_back({name, array.where, array.shape, array.to_doubles()});
+  }
+  return arrays;
+}
+
+NpzNetwork network_from_arrays(const std::vector<NamedArray>& arrays, WeightLayout layout,
+                               Index input_width, const std::string& how_to_choose,
+                               const std::string& source) {
+  const Sorted a = sort_arrays(arrays, source);
   NpzNetwork net;
-  net.path = path;
+  net.path = source;
   net.layout = fit_layout(a, layout, input_width, how_to_choose);
   net.sizes.push_back(input_width);
-  for (const NpyArray& w : a.weights)
-    net.sizes.push_back(static_cast<Index>(in_out(w, net.layout).second));
+  for (const NamedArray* w : a.weights)
+    net.sizes.push_back(static_cast<Index>(in_out(*w, net.layout).second));
   Architecture shape;
   shape.sizes = net.sizes;
   shape.validate();
@@ -210,36 +222,45 @@ NpzNetwork read_npz_network(const std::string& path, WeightLayout layout, Index 
     const Index layer = static_cast<Index>(l);
     const auto out = static_cast<std::uint64_t>(shape.fan_out(layer));
     double* flat = net.params.data() + shape.offset(layer);
-    put_matrix(a.weights[l], net.layout, flat);
-    NpzLayer named{a.weight_names[l], a.weights[l].shape, {}, {}};
+    put_matrix(*a.weights[l], net.layout, flat);
+    NpzLayer named{a.weights[l]->name, a.weights[l]->shape, {}, {}};
     if (!a.biases.empty()) {
-      put_bias(a.biases[l], out, flat + out * static_cast<std::uint64_t>(shape.fan_in(layer)));
-      named.bias_name = a.bias_names[l];
-      named.bias_shape = a.biases[l].shape;
+      put_bias(*a.biases[l], out, flat + out * static_cast<std::uint64_t>(shape.fan_in(layer)));
+      named.bias_name = a.biases[l]->name;
+      named.bias_shape = a.biases[l]->shape;
     }
     net.layers.push_back(std::move(named));
   }
   return net;
 }
 
-std::vector<double> read_npz_gradients(const std::string& path, const NpzNetwork& network) {
-  const NpzArchive archive(path);
+std::vector<double> gradients_from_arrays(const std::vector<NamedArray>& arrays,
+                                          const NpzNetwork& network, const std::string& source) {
   Architecture shape;
   shape.sizes = network.sizes;
   std::vector<double> flat(network.params.size(), 0.0);
   for (std::size_t l = 0; l < network.layers.size(); ++l) {
     const NpzLayer& layer = network.layers[l];
     const Index i = static_cast<Index>(l);
-    const NpyArray dW = find_gradient(archive, layer.weight_name);
+    const NamedArray& dW = find_gradient(arrays, layer.weight_name, source);
     require_shape(dW, layer.weight_shape, layer.weight_name);
     put_matrix(dW, network.layout, flat.data() + shape.offset(i));
     if (layer.bias_name.empty()) continue;
     // Any bias shape will do: db = delta.sum(axis=0) is (out,) beside a b kept as (1, out).
-    const NpyArray db = find_gradient(archive, layer.bias_name);
+    const NamedArray& db = find_gradient(arrays, layer.bias_name, source);
     put_bias(db, static_cast<std::uint64_t>(shape.fan_out(i)),
              flat.data() + shape.offset(i) + shape.fan_out(i) * shape.fan_in(i));
   }
   return flat;
+}
+
+NpzNetwork read_npz_network(const std::string& path, WeightLayout layout, Index input_width,
+                            const std::string& how_to_choose) {
+  return network_from_arrays(read_npz_arrays(path), layout, input_width, how_to_choose, path);
+}
+
+std::vector<double> read_npz_gradients(const std::string& path, const NpzNetwork& network) {
+  return gradients_from_arrays(read_npz_arrays(path), network, path);
 }
 
 Model npz_model(const NpzNetwork& network, const Architecture& arch) {

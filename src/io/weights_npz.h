@@ -50,6 +50,27 @@ struct NpzNetwork {
   bool has_biases() const { return !layers.empty() && !layers.front().bias_name.empty(); }
 };
 
+// One array of a user's network or gradients: read from an archive, or handed over from
+// memory (Python's numpy arrays). Values in C order (last index fastest).
+struct NamedArray {
+  std::string name;
+  std::string where;  // names it in errors: "net.npz: array 'W1'", "weights['W1']"
+  std::vector<std::uint64_t> shape;
+  std::vector<double> values;
+};
+
+// Every array of the archive at `path`, in archive order.
+std::vector<NamedArray> read_npz_arrays(const std::string& path);
+
+// The network that `arrays` hold (sorted and fitted as the header says); `source` names the
+// whole in errors about it ("net.npz", "weights").
+NpzNetwork network_from_arrays(const std::vector<NamedArray>& arrays, WeightLayout layout,
+                               Index input_width, const std::string& how_to_choose,
+                               const std::string& source);
+// The gradients that `arrays` hold for `network`, as read_npz_gradients finds them.
+std::vector<double> gradients_from_arrays(const std::vector<NamedArray>& arrays,
+                                          const NpzNetwork& network, const std::string& source);
+
 // Reads the network in `path` for inputs `input_width` wide. Errors are one line naming the
 // archive and the array; when automatic cannot decide, the message ends with `how_to_choose`
 // (e.g. "give --layout numpy or --layout torch").

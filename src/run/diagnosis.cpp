@@ -69,11 +69,18 @@ Homogeneity homogeneity(const Network<T>& net, Prober<T>& prober, const Diagnose
 }
 
 template <class T>
-Diagnosis diagnose_typed(const RunConfig& config, const PreparedData& data,
-                         const DiagnoseConfig& o) {
+Network<T> network_of(const Model& model, const Architecture& arch) {
+  Network<T> net(arch);
+  model.copy_to(net);
+  return net;
+}
+
+template <class T>
+Diagnosis diagnose_typed(const RunConfig& config, const PreparedData& data, const DiagnoseConfig& o,
+                         const Model* start) {
   const Architecture arch = make_architecture(config, data.train);
   check_run_memory(config, arch, data, WatchConfig{std::max<Index>(o.probe_samples, 1), 0, 0});
-  const Network<T> net = initial_network<T>(config, arch);
+  const Network<T> net = start ? network_of<T>(*start, arch) : initial_network<T>(config, arch);
   Prober<T> prober(data.train, std::max<Index>(o.probe_samples, 1), config.seed, -1);
   Diagnosis d;
   prober.measure(net, nullptr, d.at_init);
@@ -111,11 +118,11 @@ double log_log_slope(const std::vector<double>& x, const std::vector<double>& y)
   return n >= 2 && denominator != 0 ? (n * sxy - sx * sy) / denominator : std::nan("");
 }
 
-Diagnosis diagnose(const RunConfig& config, const PreparedData& data,
-                   const DiagnoseConfig& options) {
+Diagnosis diagnose(const RunConfig& config, const PreparedData& data, const DiagnoseConfig& options,
+                   const Model* start) {
   set_threads(config.threads);
-  return config.f64 ? diagnose_typed<double>(config, data, options)
-                    : diagnose_typed<float>(config, data, options);
+  return config.f64 ? diagnose_typed<double>(config, data, options, start)
+                    : diagnose_typed<float>(config, data, options, start);
 }
 
 std::span<const OptionInfo> diagnose_options() { return kDiagnoseOptions; }

@@ -17,6 +17,7 @@
 #include "diagnose/sharpness.h"
 #include "diagnose/theory.h"
 #include "diagnose/verdict.h"
+#include "io/model.h"
 #include "run/run.h"
 
 namespace mlpscope {
@@ -57,8 +58,10 @@ std::span<const OptionInfo> diagnose_options();
 // Their values (missing ones take their defaults) checked; a bad one is a SettingError.
 DiagnoseConfig parse_diagnose_config(const OptionValues& values);
 
-Diagnosis diagnose(const RunConfig& config, const PreparedData& data,
-                   const DiagnoseConfig& options);
+// `start`: the network to diagnose, already read (check's user network), with the shape
+// of config's architecture for data; null: the one config draws or reads (--init-from).
+Diagnosis diagnose(const RunConfig& config, const PreparedData& data, const DiagnoseConfig& options,
+                   const Model* start = nullptr);
 
 // Least-squares slope of log(y) against log(x) over the points where both are positive.
 double log_log_slope(const std::vector<double>& x, const std::vector<double>& y);
