@@ -2,12 +2,14 @@
 
 An MLP with ReLU hidden units, a softmax output and MSE loss, its weights uniform in
 [-1, 1], does not learn Fashion-MNIST; He's init does. mlpscope says why before training
-(diagnose), after training (the verdict), and over a small grid (a sweep drawn as a map).
+(diagnose), after training (the verdict), in a hand-written numpy backprop of the same
+network (check), and over a small grid (a sweep drawn as a map).
 
     PYTHONPATH=build/python /usr/bin/python3 examples/python_story.py [OUT_DIR]
 
 Run by the tests (ctest -R example.python_story), so it stays true. Writes OUT_DIR/map.png.
 """
+import gzip
 import pathlib
 import sys
 
@@ -46,7 +48,35 @@ print(f"he_normal {he.verdict}; accuracy {he.summary['train_accuracy']:.1%} "
       f"(uniform: {run.summary['train_accuracy']:.1%})")
 assert he.summary["train_accuracy"] > run.summary["train_accuracy"] + 0.2
 
-# 4. A small map: init × lr, one seed each, stored in OUT/sweep (run again: it resumes).
+# 4. The same network written by hand in numpy, as tutorials write its backprop ("the
+#    derivative of the squared error" taken as p − y): mlpscope checks it against the exact
+#    gradient and names the mistake. It trains cross-entropy, which is why it can learn.
+with gzip.open("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz") as f:
+    X = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 784)[:500] / 255.0
+with gzip.open("/usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz") as f:
+    y = np.frombuffer(f.read(), np.uint8, offset=8)[:500].astype(np.int64)
+rng = np.random.default_rng(1)
+W1, W2, W3 = (rng.uniform(-1, 1, shape) for shape in ((784, 128), (128, 64), (64, 10)))
+b1, b2, b3 = np.zeros(128), np.zeros(64), np.zeros(10)
+z1 = X @ W1 + b1
+a1 = np.maximum(z1, 0)
+z2 = a1 @ W2 + b2
+a2 = np.maximum(z2, 0)
+z3 = a2 @ W3 + b3
+p = np.exp(z3 - z3.max(axis=1, keepdims=True))
+p /= p.sum(axis=1, keepdims=True)
+delta3 = (p - np.eye(10)[y]) / len(X)  # the line in question
+delta2 = (delta3 @ W3.T) * (z2 > 0)
+delta1 = (delta2 @ W2.T) * (z1 > 0)
+grads = {"dW1": X.T @ delta1, "db1": delta1.sum(0), "dW2": a1.T @ delta2,
+         "db2": delta2.sum(0), "dW3": a2.T @ delta3, "db3": delta3.sum(0)}
+c = ms.check({"W1": W1, "b1": b1, "W2": W2, "b2": b2, "W3": W3, "b3": b3}, X=X, y=y,
+             grads=grads, activation="relu", output="softmax", loss="mse", lr=0.01)
+print(f"check     {c.bug_class}: {c.bug['explanation'][:120]}...")
+print(f"  fix     {c.bug['fix']}")
+assert c.bug_class == "softmax_jacobian_missing", c.bug
+
+# 5. A small map: init × lr, one seed each, stored in OUT/sweep (run again: it resumes).
 inits = ["uniform:-1,1", "uniform:-0.5,0.5", "he_normal"]
 lrs = [0.01, 0.001]
 sweep = ms.sweep(vary={"init": inits, "lr": lrs}, out=out / "sweep",

@@ -11,10 +11,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 
 #include "data/load.h"
+#include "run/run.h"
 #include "run/run_config.h"
 
 namespace mlpscope::python {
@@ -29,6 +31,7 @@ void bind_tables(py::module_& m);
 void bind_train(py::module_& m);  // train, diagnose
 void bind_sweep(py::module_& m);  // sweep, read_sweep
 void bind_toy(py::module_& m);
+void bind_check(py::module_& m);  // check
 
 // JSON as Python values; NaN and infinities become None, as they do in the JSON the command
 // line writes, so a dict here equals the command line's output parsed.
@@ -42,6 +45,15 @@ struct ArrayInputs {
   py::object X, y, X_test, y_test;  // None where not given
 };
 DataPair arrays_to_data(const ArrayInputs& inputs, std::vector<py::object>& keep);
+// A command's run options checked and its data loaded (the GIL released while a spec is
+// read) or taken from the arrays: what train, diagnose and check start from.
+struct Prepared {
+  RunConfig config;
+  PreparedData data;
+  std::vector<py::object> keep;  // numpy arrays the data reads in place
+};
+std::unique_ptr<Prepared> prepare(OptionValues run, const ArrayInputs& arrays);
+
 // "X (200, 2) float64": what the run's options record as its data.
 std::string describe_array(const py::object& X);
 

@@ -1,6 +1,7 @@
 // mlpscope._core: the option tables every keyword comes from, and one bind_* per command.
 
 #include "bindings.h"
+#include "check/check.h"
 #include "run/diagnosis.h"
 #include "run/watch_config.h"
 #include "sweep/sweep_settings.h"
@@ -27,6 +28,7 @@ void bind_tables(py::module_& m) {
   tables["diagnose"] = rows_of(diagnose_options());
   tables["sweep"] = rows_of(sweep_options());
   tables["toy"] = rows_of(toy_options());
+  tables["check_run"] = rows_of(check_run_options());
   m.attr("tables") = tables;
 }
 
@@ -40,4 +42,5 @@ PYBIND11_MODULE(_core, m) {
   bind_train(m);
   bind_sweep(m);
   bind_toy(m);
+  bind_check(m);
 }

@@ -12,14 +12,6 @@
 
 namespace mlpscope::python {
 
-namespace {
-
-struct Prepared {
-  RunConfig config;
-  PreparedData data;
-  std::vector<py::object> keep;  // numpy arrays the data reads in place
-};
-
 // The run options checked, then the data loaded (GIL released) or taken from the arrays.
 std::unique_ptr<Prepared> prepare(OptionValues run, const ArrayInputs& arrays) {
   auto p = std::make_unique<Prepared>();
@@ -37,6 +29,8 @@ std::unique_ptr<Prepared> prepare(OptionValues run, const ArrayInputs& arrays) {
   p->data = pair ? prepare_data(p->config, std::move(*pair)) : prepare_data(p->config);
   return p;
 }
+
+namespace {
 
 // Python's on_epoch, and the Ctrl-C poll after every step.
 class PythonListener final : public TrainObserver {

@@ -16,6 +16,8 @@ the same options and seed give the same results, bit for bit. ::
              out="sw")          # the runs as a list of dicts; the same call again resumes
     ms.read_sweep("sw")
     ms.toy(f="x^4", lr=0.1, x0=1.0)
+    ms.check({"W1": W1, "b1": b1, ...}, X=X, y=y, grads={"W1": dW1, ...}, loss="mse")
+    ms.check(torch_model, X=X, y=y, grads=True)   # a torch.nn.Sequential, its .grad
 
 Bad options or data raise ``mlpscope.SettingError`` (a ValueError) or ValueError with the
 command line's one-line message; Ctrl-C raises KeyboardInterrupt once the run has stopped
@@ -30,8 +32,8 @@ import numpy as np
 from . import _core
 from ._core import SettingError
 
-__all__ = ["train", "diagnose", "sweep", "read_sweep", "toy", "Run", "Diagnosis", "Sweep",
-           "SettingError"]
+__all__ = ["train", "diagnose", "sweep", "read_sweep", "toy", "check", "Run", "Diagnosis",
+           "Sweep", "Check", "SettingError"]
 
 
 # --- settings: keywords to the option tables' text values -----------------------------
@@ -269,3 +271,138 @@ def read_sweep(dir, axes=None):
 def toy(**keywords):
     values, rest = toy._command.split(keywords)
     return _core.toy(values["toy"], bool(rest.get("scan")))
+
+
+# --- check: the user's own network ---------------------------------------------------------
+
+class Check:
+    """A check of your own network (docs/check.md).
+
+    diagnosis: a Diagnosis of the network as it is; gradient_check: per parameter the
+    relative error, cosine and best-fit scale of your gradients against the exact ones, with
+    max_rel_error and agrees (None without grads); bug: class, factor, layer, explanation,
+    fix (None without grads); bug_class: bug["class"] or None; network: its layers, widths,
+    activation, output and loss; json: the whole dict `mlpscope check --json` prints.
+    """
+
+    def __init__(self, json):
+        self.json = json
+        self.network = json["network"]
+        self.diagnosis = Diagnosis(json["diagnosis"])
+        self.gradient_check = json["gradient_check"]
+        self.bug = json["bug"]
+        self.bug_class = self.bug["class"] if self.bug else None
+
+    def __repr__(self):
+        found = f"bug {self.bug_class}" if self.bug else "no gradients checked"
+        return f"<mlpscope.Check {found}; {self.diagnosis!r}>"
+
+
+def _as_numpy(value):
+    """A numpy array, or a torch tensor brought to one."""
+    if hasattr(value, "detach"):
+        value = value.detach().cpu().numpy()
+    return value
+
+
+def _named(arrays, what):
+    """[(name, array)] from a dict (np.savez's keywords, a state_dict), a list of (W, b)
+    pairs (W1, b1, …) or a flat list (2-D arrays W1, W2, …; 1-D ones b1, b2, …)."""
+    if isinstance(arrays, dict):
+        return [(str(k), _as_numpy(v)) for k, v in arrays.items()]
+    if not isinstance(arrays, (list, tuple)):
+        raise ValueError(f"{what}: expected a dict of arrays, a list of (W, b) pairs or a list "
+                         f"of arrays, got {type(arrays).__name__}")
+    named, weights, biases = [], 0, 0
+    for item in arrays:
+        if isinstance(item, (list, tuple)) and len(item) == 2:
+            weights += 1
+            named += [(f"W{weights}", _as_numpy(item[0])), (f"b{weights}", _as_numpy(item[1]))]
+            biases = weights
+            continue
+        item = _as_numpy(item)
+        if np.ndim(item) == 2:
+            weights += 1
+            named.append((f"W{weights}", item))
+        else:
+            biases += 1
+            named.append((f"b{biases}", item))
+    return named
+
+
+_TORCH_ACTIVATIONS = {"ReLU": "relu", "ELU": "elu", "GELU": "gelu", "Sigmoid": "sigmoid",
+                      "Tanh": "tanh", "Softplus": "softplus", "Identity": "identity"}
+
+
+def _torch_network(module, keywords):
+    """A torch.nn.Sequential of Linear layers and activations: its state_dict's arrays, and
+    the activation and output it computes, where the keywords do not say them."""
+    kinds = []
+    for layer in module.children():
+        name = type(layer).__name__
+        if name == "LeakyReLU":
+            kinds.append(f"leaky_relu:{layer.negative_slope!r}")
+        elif name in _TORCH_ACTIVATIONS:
+            kinds.append(_TORCH_ACTIVATIONS[name])
+        elif name in ("Softmax", "LogSoftmax"):
+            kinds.append("softmax")
+        elif name != "Linear":
+            raise ValueError(f"weights: {name} is not a Linear layer or an activation mlpscope "
+                             f"knows; check takes a Sequential of Linear layers and activations")
+        else:
+            kinds.append("Linear")
+    last_linear = max(i for i, k in enumerate(kinds) if k == "Linear")
+    hidden = {k for k in kinds[:last_linear] if k != "Linear"}
+    if len(hidden) > 1:
+        raise ValueError(f"weights: hidden activations {sorted(hidden)} differ; mlpscope's "
+                         f"networks have one activation for every hidden layer")
+    if hidden:
+        keywords.setdefault("activation", hidden.pop())
+    after = [k for k in kinds[last_linear + 1:]]
+    if after:
+        keywords.setdefault("output", after[0])
+    return [(k, _as_numpy(v)) for k, v in module.state_dict().items()]
+
+
+def _torch_grads(module):
+    grads = []
+    for name, parameter in module.named_parameters():
+        if parameter.grad is None:
+            raise ValueError(f"grads=True: parameter {name} has no .grad; call loss.backward() "
+                             f"on the batch X, y first")
+        grads.append((name, _as_numpy(parameter.grad)))
+    return grads
+
+
+@_command("check", ["check_run", "diagnose"],
+          {"X": _ARRAYS["X"], "y": _ARRAYS["y"],
+           "grads": "your gradients of the mean loss over X: named as the weights (or dW1, "
+                    "grad_W1, W1_grad, 0.weight.grad), in the same forms; True with a torch "
+                    "module: its parameters' .grad",
+           "layout": "how each weight is stored: 'numpy' (in, out) for x @ W, 'torch' (out, "
+                     "in) as nn.Linear, or 'auto' (default: fitted to X's width)"},
+          "Checks your own network: weights as a dict of arrays (np.savez's keywords, a "
+          "state_dict), a list of (W, b) pairs, a list of arrays, or a torch.nn.Sequential. "
+          "Returns a Check: the diagnosis, and with grads= the gradient check and the bug "
+          "that explains your gradients, with the numpy line to fix.")
+def check(weights, **keywords):
+    torch_module = hasattr(weights, "state_dict") and hasattr(weights, "named_parameters")
+    named = _torch_network(weights, keywords) if torch_module else _named(weights, "weights")
+    grads = keywords.pop("grads", None)
+    layout = keywords.pop("layout", None) or "auto"
+    values, rest = check._command.split(keywords)
+    if grads is True:
+        if not torch_module:
+            raise ValueError("grads=True takes the .grad of a torch module's parameters; give "
+                             "numpy gradients as a dict or list")
+        grads = _torch_grads(weights)
+    elif grads is not None:
+        grads = _named(grads, "grads")
+    X, y = rest.get("X"), rest.get("y")
+    return Check(_core.check(values["check_run"], values["diagnose"], str(layout), named, grads,
+                             _as_numpy(X), _npy(_as_numpy(y))))
+
+
+check.__signature__ = check.__signature__.replace(parameters=[
+    inspect.Parameter("weights", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+    *check.__signature__.parameters.values()])
