@@ -51,7 +51,7 @@ Architecture head_of(const RunConfig& run) {
 }
 
 // Errors of reading the user's network or gradients, as a SettingError of `setting` that
-// starts with the file's name.
+// names the file (at the front, unless the reader's message names it already).
 template <class F>
 auto naming(const std::string& setting, const std::string& path, F&& read) {
   try {
@@ -60,7 +60,8 @@ auto naming(const std::string& setting, const std::string& path, F&& read) {
     throw;
   } catch (const Error& e) {
     const std::string message = e.what();
-    setting_error(setting, message.starts_with(path) ? message : path + ": " + message);
+    setting_error(setting,
+                  message.find(path) != std::string::npos ? message : path + ": " + message);
   }
 }
 
