@@ -32,6 +32,10 @@ std::optional<double> stable_lr(const RunFacts& f) {
   return max_stable_lr(*f.sharpness_at_init, f.momentum);
 }
 
+bool lr_beyond_bound(const RunFacts& f, const std::optional<double>& lr_bound) {
+  return lr_bound && f.lr > th::kUnstableLrFactor * *lr_bound && !f.adaptive;
+}
+
 std::string theory_sentence(const RunFacts& f, const EpochRecord& r) {
   if (f.theory.empty() || r.layers.empty()) return "";
   // The layer furthest from He's scale tells the most.
@@ -114,7 +118,25 @@ std::optional<Evidence> gradient_evidence(const RunFacts& f, const EpochRecord& 
                   "the gradient reaching layer 1 has norm " + num(first) + " against " + num(last) +
                       " at the last layer (total " + num(total) +
                       "): the early layers cannot learn." + theory_sentence(f, r),
-                  {"--init he_normal", "--activation relu", "--loss cross_entropy"}};
+                  {"--init he_normal", "--activation relu", "--loss cross_entropy",
+                   "--optimizer adam (scales each parameter's step by its own gradient's size)"}};
+}
+
+// Relu units alive at initialization and dead at the end: with lr above the bound measured
+// at initialization, the step killed them (the first steps overshoot along the sharpest
+// direction and leave every sample's pre-activation below 0), so the cause is the lr and
+// the first remedy a smaller one. Below the bound they stay dead_units.
+Evidence killed_by_a_large_step(const RunFacts& f, Evidence dead) {
+  const auto bound = stable_lr(f);
+  if (!lr_beyond_bound(f, bound)) return dead;
+  dead.cause = Cause::lr_too_high;
+  dead.explanation += " They died during training: lr " + num(f.lr) + " is " + num(f.lr / *bound) +
+                      "x the stability bound 2/λmax = " + num(*bound) +
+                      " measured at initialization (sharpness " + num(*f.sharpness_at_init) +
+                      "), so the first steps overshoot and push every sample below 0.";
+  dead.suggestions = {"--lr " + num(*bound / 2), "--activation leaky_relu:0.01",
+                      "--optimizer adam"};
+  return dead;
 }
 
 Evidence stall_evidence(const RunFacts& f, const TrainSummary& s,
@@ -123,7 +145,8 @@ Evidence stall_evidence(const RunFacts& f, const TrainSummary& s,
   const EpochRecord& last = s.history.back();
   if (auto e = saturation_evidence(f, init)) return *e;
   if (auto e = unit_evidence(f, init, "at initialization")) return *e;
-  if (auto e = unit_evidence(f, last, "at the end")) return *e;
+  if (auto e = unit_evidence(f, last, "at the end"))
+    return e->cause == Cause::dead_units ? killed_by_a_large_step(f, *e) : *e;
   if (auto e = gradient_evidence(f, init)) return *e;
   if (last.output && last.output->majority_fraction >= th::kCollapsedShare)
     return {Cause::collapsed,
@@ -209,10 +232,6 @@ std::vector<double> epoch_losses(const TrainSummary& s) {
 }
 
 // lr beyond the stability bound at initialization, where the bound applies (not adaptive).
-bool lr_beyond_bound(const RunFacts& f, const std::optional<double>& lr_bound) {
-  return lr_bound && f.lr > th::kUnstableLrFactor * *lr_bound && !f.adaptive;
-}
-
 bool has_diverged(const TrainSummary& s, double worst) {
   return s.diverged_at_step || !std::isfinite(s.final_loss) || !std::isfinite(worst) ||
          worst > th::kDivergedLossFactor * s.initial_loss;
@@ -336,9 +355,7 @@ void judge_convergence(Verdict& v, const TrainSummary& s) {
                   fmt(", train accuracy %.1f%%.", 100 * s.train_accuracy);
 }
 
-}  // namespace
-
-Verdict judge_run(const TrainSummary& s, const RunFacts& f) {
+Verdict judge(const TrainSummary& s, const RunFacts& f) {
   Verdict v;
   const std::vector<double> losses = epoch_losses(s);
   const double worst = *std::max_element(losses.begin(), losses.end());
@@ -362,7 +379,7 @@ Verdict judge_run(const TrainSummary& s, const RunFacts& f) {
   return v;
 }
 
-Verdict predict_run(const EpochRecord& init, const RunFacts& f) {
+Verdict predict(const EpochRecord& init, const RunFacts& f) {
   Verdict v;
   const auto lr_bound = stable_lr(f);
   TrainSummary s;
@@ -396,6 +413,36 @@ Verdict predict_run(const EpochRecord& init, const RunFacts& f) {
       (lr_bound ? ", and lr " + num(f.lr) + " is below the stability bound " + num(*lr_bound)
                 : std::string()) +
       ".";
+  return v;
+}
+
+// A suggestion to set what the run already has ("--init he_normal" to a He-initialized run)
+// says nothing: it is dropped, and the next one comes first.
+void drop_the_runs_own_settings(Verdict& v, const RunFacts& f) {
+  const std::pair<std::string, std::string> own[] = {{"--init ", f.init_name},
+                                                     {"--activation ", f.arch.activation.name()},
+                                                     {"--loss ", f.arch.head.loss_name()}};
+  std::erase_if(v.suggestions, [&](const std::string& suggestion) {
+    for (const auto& [option, value] : own)
+      if (suggestion.starts_with(option)) {
+        const std::string given = suggestion.substr(option.size());
+        return given.substr(0, given.find(' ')) == value;
+      }
+    return false;
+  });
+}
+
+}  // namespace
+
+Verdict judge_run(const TrainSummary& s, const RunFacts& f) {
+  Verdict v = judge(s, f);
+  drop_the_runs_own_settings(v, f);
+  return v;
+}
+
+Verdict predict_run(const EpochRecord& init, const RunFacts& f) {
+  Verdict v = predict(init, f);
+  drop_the_runs_own_settings(v, f);
   return v;
 }
 

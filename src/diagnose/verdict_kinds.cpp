@@ -28,8 +28,10 @@ constexpr VerdictRow kVerdicts[] = {
 
 constexpr CauseRow kCauses[] = {
     {Cause::none, "", "converged", "nothing to explain", ""},
-    {Cause::lr_too_high, "lr_too_high", "diverged, oscillating",
-     "lr above the stability bound 2(1+momentum)/sharpness at initialization", "kUnstableLrFactor"},
+    {Cause::lr_too_high, "lr_too_high", "diverged, oscillating, stalled",
+     "lr above the stability bound 2(1+momentum)/sharpness at initialization (stalled: relu "
+     "units alive at initialization and dead at the end)",
+     "kUnstableLrFactor"},
     {Cause::exploding, "exploding", "diverged",
      "the loss blew up with lr below the bound (or no sharpness measured)", ""},
     {Cause::saturated_output, "saturated_output", "stalled",

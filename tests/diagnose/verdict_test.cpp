@@ -274,6 +274,49 @@ TEST(StallCause, DeadUnitsAtTheShare) {
   EXPECT_TRUE(contains(v.explanation, "at the end")) << v.explanation;
 }
 
+TEST(StallCause, UnitsKilledByAStepAboveTheBoundAreLrTooHigh) {
+  // Alive at initialization, dead at the end: with lr above 2/λmax the step killed them.
+  TrainSummary s = stalled_run();
+  s.history.back().layers[0].dead_fraction = 1.0;
+  RunFacts f = facts();
+  f.sharpness_at_init = 100.0;  // stable below lr 0.02
+  f.lr = 1.0;
+  Verdict v = judge_run(s, f);
+  EXPECT_EQ(v.verdict, VerdictKind::stalled);
+  EXPECT_EQ(v.cause, Cause::lr_too_high);
+  EXPECT_TRUE(contains(v.explanation, "100% of layer-1 relu units are dead at the end"))
+      << v.explanation;
+  EXPECT_TRUE(contains(v.explanation, "50x the stability bound 2/λmax = 0.02")) << v.explanation;
+  ASSERT_FALSE(v.suggestions.empty());
+  EXPECT_EQ(v.suggestions.front(), "--lr 0.01");
+  // Just below the bound, the same deaths are dead_units.
+  f.lr = 0.0199;
+  EXPECT_EQ(judge_run(s, f).cause, Cause::dead_units);
+  // Dead from the start, the init is to blame whatever the lr.
+  f.lr = 1.0;
+  s.history.front().layers[0].dead_fraction = 0.9;
+  EXPECT_EQ(judge_run(s, f).cause, Cause::dead_units);
+}
+
+TEST(Suggestions, NeverRepeatTheRunsOwnSetting) {
+  TrainSummary s = stalled_run();
+  s.history.front().layers[0].dead_fraction = 0.9;
+  RunFacts f = facts();  // he_normal
+  const Verdict he = judge_run(s, f);
+  ASSERT_EQ(he.cause, Cause::dead_units);
+  for (const std::string& suggestion : he.suggestions)
+    EXPECT_FALSE(suggestion.starts_with("--init he_normal")) << suggestion;
+  EXPECT_FALSE(he.suggestions.empty());
+  f.init_name = "uniform:-1,1";
+  const Verdict uniform = judge_run(s, f);
+  ASSERT_FALSE(uniform.suggestions.empty());
+  EXPECT_EQ(uniform.suggestions.front(), "--init he_normal");
+  // The same in the prediction before training.
+  f.init_name = "he_normal";
+  for (const std::string& suggestion : predict_run(s.history.front(), f).suggestions)
+    EXPECT_FALSE(suggestion.starts_with("--init he_normal")) << suggestion;
+}
+
 TEST(StallCause, SaturatedUnitsAtTheShare) {
   ASSERT_DOUBLE_EQ(th::kSaturatedUnits, 0.5);
   TrainSummary s = stalled_run();
@@ -301,7 +344,9 @@ TEST(StallCause, VanishingGradientByRatioOrTotal) {
   Verdict v = judge_run(s, facts());
   EXPECT_EQ(v.cause, Cause::vanishing_gradient);
   EXPECT_TRUE(contains(v.explanation, "0.0018")) << v.explanation;
-  EXPECT_FALSE(v.suggestions.empty());
+  // A relu network from He's init with cross-entropy has all but the last suggestion already.
+  ASSERT_EQ(v.suggestions.size(), 1u);
+  EXPECT_TRUE(v.suggestions.front().starts_with("--optimizer adam")) << v.suggestions.front();
   layers[0].grad_norm = 1.1e-3 * 2.0;
   EXPECT_NE(judge_run(s, facts()).cause, Cause::vanishing_gradient);
   // Both layers alike, the total ‖g‖ = sqrt(2)·g on each side of kTinyGradient.
