@@ -86,7 +86,7 @@ struct TrainingRun::State {
   virtual void stop() = 0;
   virtual bool finished() const = 0;
   virtual const TrainSummary& summary() const = 0;
-  virtual RunResult result() const = 0;
+  virtual RunResult result(const TrainSummary& judged) const = 0;
 };
 
 namespace {
@@ -146,9 +146,9 @@ struct TypedRun final : TrainingRun::State {
   bool finished() const override { return stepper.finished(); }
   const TrainSummary& summary() const override { return stepper.summary(); }
 
-  RunResult result() const override {
+  RunResult result(const TrainSummary& judged) const override {
     RunResult result;
-    result.summary = stepper.summary();
+    result.summary = judged;
     result.facts = run_facts(config, arch, prober ? prober->inputs() : Matrix<T>());
     result.facts.sharpness_at_init = result.summary.history.front().sharpness;
     result.verdict = judge_run(result.summary, result.facts);
@@ -184,7 +184,18 @@ const TrainSummary& TrainingRun::summary() const { return state_->summary(); }
 
 RunResult TrainingRun::result() const {
   if (!finished()) throw Error("the run has not finished: its result is not known yet");
-  return state_->result();
+  return state_->result(summary());
+}
+
+RunResult TrainingRun::snapshot() const {
+  if (finished()) return state_->result(summary());
+  // The final fields as the stepper fills them when a run ends (train/stepper.cpp, finish).
+  TrainSummary judged = summary();
+  const EpochRecord& last = judged.history.back();
+  judged.final_loss = last.loss;
+  judged.train_accuracy = last.accuracy;
+  judged.test_accuracy = last.test_accuracy;
+  return state_->result(judged);
 }
 
 RunResult run_training(const RunConfig& config, const PreparedData& data, TrainObserver* observer,

@@ -68,6 +68,10 @@ class TrainingRun {
   const TrainSummary& summary() const;  // the records so far
   // Once finished: the summary, the verdict on it and the trained model.
   RunResult result() const;
+  // At any time: the run judged as if it had ended at its last record, and the network as
+  // it is now (the server shows the verdict forming while the run trains). The same as
+  // result() once finished.
+  RunResult snapshot() const;
 
   struct State;  // the run in one precision (run.cpp)
 
