@@ -27,7 +27,14 @@ packages=(
   python3-dev pybind11-dev  # the Python module (python/, docs/python.md)
   python3-pytest         # its tests, through ctest
   python3-matplotlib     # examples/python_story.py draws its map
+  libcpp-httplib-dev     # mlpscope serve: the HTTP server (src/serve)
 )
+# `npm ci` puts uPlot (the serve page's charts) and puppeteer-core (its browser test) into
+# the build folder at configure time (cmake/serve.cmake). A node installed another way
+# (NodeSource, nvm) is used as it is.
+if ! command -v npm > /dev/null; then
+  packages+=(nodejs npm)
+fi
 if [[ "${1:-}" == bench ]]; then
   packages+=(python3-torch)  # a peer for bench/, measured side by side (numpy is above)
 fi
