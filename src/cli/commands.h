@@ -17,5 +17,6 @@ Action add_export_command(CLI::App& root);
 Action add_toy_command(CLI::App& root);
 Action add_sweep_command(CLI::App& root);
 Action add_report_command(CLI::App& root);
+Action add_serve_command(CLI::App& root);
 
 }  // namespace mlpscope::cli
