@@ -25,7 +25,7 @@ std::string help_of(const std::string& command) {
 TEST(CommandsDoc, ListsEveryOptionOfEveryCommand) {
   const std::string doc = read_text(MLPSCOPE_SOURCE_DIR "/docs/commands.md");
   for (const char* command :
-       {"train", "diagnose", "check", "sweep", "eval", "export", "toy", "report"}) {
+       {"train", "diagnose", "check", "sweep", "eval", "export", "toy", "report", "serve"}) {
     const std::string help = help_of(command);
     EXPECT_NE(doc.find("## mlpscope " + std::string(command)), std::string::npos) << command;
     const std::regex option("--[a-z][a-z0-9-]*");
