@@ -5,7 +5,7 @@
 namespace mlpscope::fuzz {
 
 std::span<const Target> all_targets() {
-  static constexpr std::array<Target, 12> kTargets{{
+  static constexpr std::array<Target, 13> kTargets{{
       {"idx", idx},
       {"idx_gzip", idx_gzip},
       {"csv", csv},
@@ -18,6 +18,7 @@ std::span<const Target> all_targets() {
       {"npy", npy},
       {"npz", npz},
       {"weights_npz", weights_npz},
+      {"serve_request", serve_request},
   }};
   return kTargets;
 }

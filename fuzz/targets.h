@@ -25,6 +25,7 @@ bool data_spec(std::string_view bytes);     // --data specs
 bool npy(std::string_view bytes);           // a .npy array, header and data
 bool npz(std::string_view bytes);           // an .npz archive: its arrays, then X and y
 bool weights_npz(std::string_view bytes);   // an .npz as a network and its gradients
+bool serve_request(std::string_view bytes); // serve's POST /api/runs body: JSON options
 
 struct Target {
   const char* name;  // also the folder of its seeds: fuzz/corpus/NAME, fuzz/regressions/NAME
