@@ -10,6 +10,7 @@
 #include "run/run_config.h"
 #include "run/watch_config.h"
 #include "serve/data_dir.h"
+#include "serve/http_answer.h"
 #include "serve/live_run.h"
 #include "serve/page.h"
 #include "serve/run_request.h"
@@ -24,46 +25,7 @@ namespace mlpscope::serve {
 namespace {
 
 using Json = nlohmann::json;
-
-void answer(httplib::Response& res, int status, const Json& body) {
-  res.status = status;
-  res.set_content(body.dump(), "application/json");
-}
-
-void refuse(httplib::Response& res, int status, const std::string& message) {
-  answer(res, status, {{"error", message}});
-}
-
-// An HTTP status for each kind of error a handler meets: the CLI's line for a setting.
-void refuse_exception(httplib::Response& res) {
-  try {
-    throw;
-  } catch (const SettingError& e) {
-    std::string line = "option --";
-    line += e.setting() + ": " + e.detail();
-    refuse(res, 400, line);
-  } catch (const Forbidden& e) {
-    refuse(res, 403, e.what());
-  } catch (const Error& e) {
-    refuse(res, 400, e.what());
-  } catch (const std::bad_alloc&) {
-    refuse(res, 507, "out of memory (try a smaller hidden, batch or limit)");
-  } catch (const std::exception& e) {
-    std::string message = "internal error: ";
-    message += e.what();
-    refuse(res, 500, message);
-  }
-}
-
-httplib::Server::Handler guarded(httplib::Server::Handler handler) {
-  return [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
-    try {
-      handler(req, res);
-    } catch (...) {
-      refuse_exception(res);
-    }
-  };
-}
+constexpr std::size_t kKeptRuns = 32;  // finished runs kept, with their events
 
 Json option_rows(std::span<const OptionInfo> table) {
   Json rows = Json::array();
@@ -94,6 +56,7 @@ struct Server::Impl {
   void stream(const httplib::Request& req, httplib::Response& res);
   void serve_page(const httplib::Request& req, httplib::Response& res) const;
   Json list_runs();
+  void forget_old_runs();  // under runs_mutex
 };
 
 Server::Impl::Impl(ServeOptions o) : options(std::move(o)) {
@@ -190,6 +153,21 @@ std::shared_ptr<LiveRun> Server::Impl::find(const httplib::Request& req, httplib
   return nullptr;
 }
 
+// Finished runs keep their events for late readers; beyond kKeptRuns the oldest go (a
+// stream still reading one keeps it alive until it ends).
+void Server::Impl::forget_old_runs() {
+  std::size_t ended = 0;
+  for (const auto& [id, run] : runs) ended += run->active() ? 0 : 1;
+  for (auto it = runs.begin(); it != runs.end() && ended >= kKeptRuns;) {
+    if (it->second->active()) {
+      ++it;
+      continue;
+    }
+    it = runs.erase(it);
+    --ended;
+  }
+}
+
 Json Server::Impl::list_runs() {
   Json list = Json::array();
   const std::lock_guard lock(runs_mutex);
@@ -222,6 +200,7 @@ void Server::Impl::create_run(const httplib::Request& req, httplib::Response& re
   auto run = std::make_shared<LiveRun>(id, std::move(request), log);
   {
     const std::lock_guard lock(runs_mutex);
+    forget_old_runs();
     runs[id] = run;
     ++next_id;
   }

@@ -143,5 +143,18 @@ TEST_F(ServeTest, MoreRunsThanMaxRunsAre429) {
   EXPECT_GT(client_->start_run(kSpiral), first);
 }
 
+TEST_F(ServeTest, OnlyTheLast32FinishedRunsAreKept) {
+  start();
+  int last = 0;
+  for (int i = 0; i < 34; ++i) {
+    last = client_->start_run({{"data", "spiral:n=20"}, {"hidden", "2"}, {"epochs", 1}});
+    ASSERT_TRUE(client_->wait_until(last, [](const json& s) { return s["state"] == "finished"; }));
+  }
+  EXPECT_EQ(json::parse(client_->get("/api/runs")->body).size(), 32u);
+  EXPECT_EQ(client_->get("/api/runs/1")->status, 404);
+  EXPECT_EQ(client_->get("/api/runs/3")->status, 200);
+  EXPECT_EQ(client_->summary(last)["id"], 34);
+}
+
 }  // namespace
 }  // namespace mlpscope
