@@ -139,10 +139,44 @@ Evidence killed_by_a_large_step(const RunFacts& f, Evidence dead) {
   return dead;
 }
 
+// The story's "error stays the same": the softmax outputs one-hot at the end. Each sample's
+// MSE is then 0 when right and 2/K when wrong, so the loss is (2/K)(1 − accuracy), and MSE's
+// gradient through the softmax, p ⊙ (g − ⟨p, g⟩), vanishes for every sample (exactly 0 at
+// one-hot): no step of any size leaves the state. Recognised by that identity holding to
+// kAbsorbingLossShare and, where the output was probed, by at least kSaturatedSampleShare
+// of the samples above 0.99.
+constexpr double kAbsorbingLossShare = 1e-3;
+
+std::optional<Evidence> absorbing_evidence(const RunFacts& f, const TrainSummary& s) {
+  if (f.arch.head.output != OutputKind::softmax || f.arch.head.loss != LossKind::mse)
+    return std::nullopt;
+  const double K = static_cast<double>(f.arch.sizes.back());
+  const double one_hot_loss = 2 / K * (1 - s.train_accuracy);
+  const double off = std::abs(s.final_loss - one_hot_loss) / one_hot_loss;
+  if (!(one_hot_loss > 0) || !(off <= kAbsorbingLossShare)) return std::nullopt;
+  const EpochRecord& last = s.history.back();
+  if (last.output && last.output->confident_fraction < th::kSaturatedSampleShare)
+    return std::nullopt;
+  Evidence e = saturation_evidence(f, s.history.front())
+                   .value_or(Evidence{
+                       Cause::saturated_output, "", {"--init he_normal", "--loss cross_entropy"}});
+  e.cause = Cause::saturated_output;
+  e.explanation =
+      "the run ended in the absorbing state of softmax + MSE: the outputs are one-hot, so the "
+      "loss is (2/K)(1 − accuracy) = (2/" +
+      num(K) + ")(1 − " + fmt("%.4g", s.train_accuracy) + ") = " + fmt("%.5g", one_hot_loss) +
+      " (measured " + fmt("%.5g", s.final_loss) +
+      "), and MSE's gradient through a one-hot softmax, p ⊙ (g − ⟨p, g⟩), is 0 for every "
+      "sample: no learning rate can move it. Only another start (smaller initial weights) or "
+      "cross-entropy, whose gradient p − y does not vanish, leaves it.";
+  return e;
+}
+
 Evidence stall_evidence(const RunFacts& f, const TrainSummary& s,
                         const std::vector<double>& losses) {
   const EpochRecord& init = s.history.front();
   const EpochRecord& last = s.history.back();
+  if (auto e = absorbing_evidence(f, s)) return *e;
   if (auto e = saturation_evidence(f, init)) return *e;
   if (auto e = unit_evidence(f, init, "at initialization")) return *e;
   if (auto e = unit_evidence(f, last, "at the end"))

@@ -35,7 +35,9 @@ constexpr CauseRow kCauses[] = {
     {Cause::exploding, "exploding", "diverged",
      "the loss blew up with lr below the bound (or no sharpness measured)", ""},
     {Cause::saturated_output, "saturated_output", "stalled",
-     "MSE through a softmax or sigmoid output confident from the start", "kSaturatedOutput"},
+     "MSE through a softmax or sigmoid output confident from the start, or every softmax "
+     "one-hot at the end (the absorbing state)",
+     "kSaturatedOutput kSaturatedSampleShare"},
     {Cause::dead_units, "dead_units", "stalled",
      "a relu layer with most units dead, at initialization or at the end", "kDeadUnits"},
     {Cause::saturated_units, "saturated_units", "stalled",

@@ -298,6 +298,39 @@ TEST(StallCause, UnitsKilledByAStepAboveTheBoundAreLrTooHigh) {
   EXPECT_EQ(judge_run(s, f).cause, Cause::dead_units);
 }
 
+TEST(StallCause, TheAbsorbingStateIsNamedByItsIdentity) {
+  // Softmax + MSE over 10 classes, every output one-hot at the end: the loss is
+  // (2/K)(1 − accuracy). The measured case: 0.2 · (1 − 0.1027) = 0.17946.
+  RunFacts f = facts("relu", LossKind::mse);
+  f.arch.sizes = {4, 8, 10};
+  f.init_name = "uniform:-1,1";
+  TrainSummary s = history({0.18, 0.17946, 0.17946, 0.17946}, 0.1027);
+  for (EpochRecord* r : {&s.history.front(), &s.history.back()}) {
+    r->layers = healthy_layers();
+    r->output = healthy_output();
+    r->output->confident_fraction = 1.0;
+  }
+  Verdict v = judge_run(s, f);
+  EXPECT_EQ(v.verdict, VerdictKind::stalled);
+  EXPECT_EQ(v.cause, Cause::saturated_output);
+  EXPECT_TRUE(contains(v.explanation, "absorbing state")) << v.explanation;
+  EXPECT_TRUE(contains(v.explanation, "(2/10)(1 − 0.1027) = 0.17946")) << v.explanation;
+  EXPECT_TRUE(contains(v.explanation, "no learning rate can move it")) << v.explanation;
+  // Within 1e-3 of the identity it is that state (float32 outputs are not all exactly
+  // one-hot); further off, or with fewer than 99% of the samples confident, it is not.
+  s.final_loss = 0.17946 * (1 - 0.9e-3);
+  EXPECT_TRUE(contains(judge_run(s, f).explanation, "absorbing state"));
+  s.final_loss = 0.17946 * (1 - 1.1e-3);
+  EXPECT_FALSE(contains(judge_run(s, f).explanation, "absorbing state"));
+  s.final_loss = 0.17946;
+  s.history.back().output->confident_fraction = 0.98;
+  EXPECT_FALSE(contains(judge_run(s, f).explanation, "absorbing state"));
+  // Cross-entropy has no such state.
+  s.history.back().output->confident_fraction = 1.0;
+  EXPECT_FALSE(contains(judge_run(s, facts("relu", LossKind::cross_entropy)).explanation,
+                        "absorbing state"));
+}
+
 TEST(Suggestions, NeverRepeatTheRunsOwnSetting) {
   TrainSummary s = stalled_run();
   s.history.front().layers[0].dead_fraction = 0.9;
