@@ -36,6 +36,7 @@ serve::ServeOptions serve_options(const CommandOptions& options) {
       throw SettingError("data-dir", "not a directory: " + options.get("data-dir"));
   }
   if (!options.get("out").empty()) o.out = options.get("out");
+  if (!options.get("watch").empty()) o.watch = options.get("watch");
   return o;
 }
 
@@ -73,10 +74,13 @@ Action add_serve_command(CLI::App& root) {
   options->add("data-dir", "", "the folder whose files runs may read (csv:, npz:, idx:, mnist:)");
   options->add("out", "", "write each run's log to DIR/run-ID.jsonl (nothing is written without)");
   options->add("max-runs", "0", "at most N runs training at once (0: one per core)");
+  options->add("watch", "",
+               "show the sweep whose --out is DIR as its runs finish (it may start later)");
   command->footer(
       "Examples:\n"
       "  mlpscope serve\n"
-      "  mlpscope serve --port 9000 --data-dir ~/data --out runs\n\n"
+      "  mlpscope serve --port 9000 --data-dir ~/data --out runs\n"
+      "  mlpscope serve --watch runs/spiral   # a sweep's --out, while it runs\n\n"
       "Open the printed URL (it carries the token). Ctrl-C stops every run and the server.");
   return [options] { return run(*options); };
 }

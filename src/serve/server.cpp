@@ -15,6 +15,7 @@
 #include "serve/page.h"
 #include "serve/run_request.h"
 #include "serve/security.h"
+#include "serve/sweep_watch.h"
 
 // After the library's headers: OpenSSL's, which httplib includes, confuse clang's reading
 // of Eigen's product kernels when they come first.
@@ -42,6 +43,7 @@ struct Server::Impl {
   std::thread listener;
   std::mutex runs_mutex, create_mutex;
   std::map<int, std::shared_ptr<LiveRun>> runs;
+  std::unique_ptr<SweepWatch> sweep;
   int next_id = 1;
   std::atomic<bool> stopping{false};
   bool stopped = false;
@@ -54,6 +56,7 @@ struct Server::Impl {
   void create_run(const httplib::Request& req, httplib::Response& res);
   void control(const httplib::Request& req, httplib::Response& res);
   void stream(const httplib::Request& req, httplib::Response& res);
+  void stream_events(httplib::Response& res, std::shared_ptr<void> owner, EventStream& events);
   void serve_page(const httplib::Request& req, httplib::Response& res) const;
   Json list_runs();
   void forget_old_runs();  // under runs_mutex
@@ -68,6 +71,7 @@ Server::Impl::Impl(ServeOptions o) : options(std::move(o)) {
     std::filesystem::create_directories(*options.out, ec);
     if (ec) throw Error("cannot create --out " + options.out->string() + ": " + ec.message());
   }
+  if (options.watch) sweep = std::make_unique<SweepWatch>(*options.watch);
   const int threads = options.http_threads;
   http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, with which a second server
@@ -123,11 +127,12 @@ void Server::Impl::routes() {
     if (!res.body.empty()) return;
     refuse(res, res.status, res.status == 413 ? "the body is over 1 MiB" : "refused");
   });
-  http.Get(
-      "/api/options", guarded([](const httplib::Request&, httplib::Response& res) {
-        answer(res, 200,
-               {{"run", option_rows(run_options())}, {"watch", option_rows(watch_options(true))}});
-      }));
+  http.Get("/api/options", guarded([this](const httplib::Request&, httplib::Response& res) {
+             answer(res, 200,
+                    {{"run", option_rows(run_options())},
+                     {"watch", option_rows(watch_options(true))},
+                     {"sweep", options.watch ? Json(options.watch->string()) : Json(nullptr)}});
+           }));
   http.Post("/api/runs", guarded([this](const auto& req, auto& res) { create_run(req, res); }));
   http.Get("/api/runs", guarded([this](const auto&, auto& res) { answer(res, 200, list_runs()); }));
   http.Get(R"(/api/runs/(\d+))", guarded([this](const auto& req, auto& res) {
@@ -135,6 +140,11 @@ void Server::Impl::routes() {
            }));
   http.Get(R"(/api/runs/(\d+)/events)",
            guarded([this](const auto& req, auto& res) { stream(req, res); }));
+  http.Get("/api/sweep/events", guarded([this](const auto&, auto& res) {
+             if (!sweep) return refuse(res, 404, "not watching a sweep: start with --watch DIR");
+             // The watch lives until stop(), which ends its stream before the threads are joined.
+             stream_events(res, nullptr, sweep->events());
+           }));
   http.Post(R"(/api/runs/(\d+)/(pause|resume|step|stop))",
             guarded([this](const auto& req, auto& res) { control(req, res); }));
   http.Get(R"(/[a-z./]*)", [this](const auto& req, auto& res) { serve_page(req, res); });
@@ -228,17 +238,21 @@ void Server::Impl::control(const httplib::Request& req, httplib::Response& res) 
   answer(res, 200, run->summary());
 }
 
-// The run's events from the first, then as they come, until the run ends or the client
-// goes; a comment line every few seconds finds a client that has gone.
 void Server::Impl::stream(const httplib::Request& req, httplib::Response& res) {
-  const auto run = find(req, res);
-  if (!run) return;
+  if (const auto run = find(req, res)) stream_events(res, run, run->events());
+}
+
+// The events from the first, then as they come, until the stream ends or the client goes;
+// a comment line every few seconds finds a client that has gone. `owner` keeps the events
+// alive while they are read.
+void Server::Impl::stream_events(httplib::Response& res, std::shared_ptr<void> owner,
+                                 EventStream& events) {
   res.set_header("Cache-Control", "no-cache");
   auto cursor = std::make_shared<EventStream::Cursor>();
   res.set_chunked_content_provider(
-      "text/event-stream", [this, run, cursor](std::size_t, httplib::DataSink& sink) {
+      "text/event-stream", [this, owner, &events, cursor](std::size_t, httplib::DataSink& sink) {
         bool ended = false;
-        std::string text = run->events().read(*cursor, std::chrono::seconds(3), ended);
+        std::string text = events.read(*cursor, std::chrono::seconds(3), ended);
         if (text.empty() && !ended) text = ": waiting\n\n";
         if (!text.empty() && !sink.write(text.data(), text.size())) return false;
         if (ended || stopping) sink.done();
@@ -283,6 +297,7 @@ void Server::stop() {
     const std::lock_guard lock(impl_->runs_mutex);
     for (auto& [id, run] : impl_->runs) run->stop();
   }
+  if (impl_->sweep) impl_->sweep->stop();
   impl_->http.stop();
   if (impl_->listener.joinable()) impl_->listener.join();
   const std::lock_guard lock(impl_->runs_mutex);

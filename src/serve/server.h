@@ -10,6 +10,7 @@
 //   GET  /api/runs/{id}              one run's summary
 //   GET  /api/runs/{id}/events       Server-Sent Events (serve/live_run.h lists them)
 //   POST /api/runs/{id}/pause|resume|stop, /step?steps=N
+//   GET  /api/sweep/events           with --watch DIR: the sweep's runs as they finish
 // Answers: 400 bad JSON or option (the CLI's line), 401 no or wrong token, 403 wrong Host
 // or a file outside --data-dir, 404 no such run, 413 a body over 1 MiB, 429 more than
 // --max-runs runs training at once.
@@ -28,10 +29,11 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 8050;  // 0: any free port
   std::optional<std::filesystem::path> data_dir;
-  std::optional<std::filesystem::path> out;  // each run's log as OUT/run-ID.jsonl
-  int max_runs = 0;                          // 0: one per core
-  std::string token;                         // empty: a fresh random one
-  int http_threads = 64;                     // open event streams each hold one
+  std::optional<std::filesystem::path> out;    // each run's log as OUT/run-ID.jsonl
+  std::optional<std::filesystem::path> watch;  // a sweep's --out (serve/sweep_watch.h)
+  int max_runs = 0;                            // 0: one per core
+  std::string token;                           // empty: a fresh random one
+  int http_threads = 64;                       // open event streams each hold one
 };
 
 class Server {

@@ -3,15 +3,17 @@
 // Server-Sent Events.
 #pragma once
 
-#include <httplib.h>
-
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "core/types.h"
 #include "serve/server.h"
+
+// After Eigen (core/types.h), for clang: serve/server.cpp says why.
+#include <httplib.h>
 
 namespace mlpscope::testing {
 

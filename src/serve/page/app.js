@@ -312,6 +312,42 @@ function wire() {
   });
 }
 
+// --watch DIR: the sweep's runs as they finish, as a map over the first two options that
+// vary (the others, seeds included, share a cell: its colour is the most common verdict).
+function watchSweep(dir) {
+  const section = document.getElementById("sweep");
+  section.hidden = false;
+  section.querySelector(".title").textContent = `sweep ${dir}`;
+  const rows = [];
+  const source = new EventSource("/api/sweep/events");
+  source.addEventListener("run", (e) => { rows.push(JSON.parse(e.data)); drawMap(section, rows); });
+  source.addEventListener("end", () => source.close());
+}
+
+function drawMap(section, rows) {
+  const names = Object.keys(rows[0].options).filter((name) =>
+    name !== "seed" && new Set(rows.map((r) => JSON.stringify(r.options[name]))).size > 1);
+  const [xName, yName] = [names[0], names[1]];
+  const values = (name) => (name ? [...new Set(rows.map((r) => JSON.stringify(r.options[name])))] : ["–"]);
+  const xs = values(xName), ys = values(yName);
+  const key = (name, r) => (name ? JSON.stringify(r.options[name]) : "–");
+  const table = section.querySelector(".map");
+  const head = `<tr><th>${yName || ""} \\ ${xName || ""}</th>${xs.map((x) => `<th>${escapeHtml(x)}</th>`).join("")}</tr>`;
+  const body = ys.map((y) => `<tr><th>${escapeHtml(y)}</th>${xs.map((x) => {
+    const cell = rows.filter((r) => key(xName, r) === x && key(yName, r) === y);
+    const counts = {};
+    cell.forEach((r) => { counts[r.verdict] = (counts[r.verdict] || 0) + 1; });
+    const top = Object.entries(counts).sort((a, b) => b[1] - a[1])[0];
+    return top ? `<td class="${top[0]}">${top[0]} ${top[1]}/${cell.length}</td>` : "<td></td>";
+  }).join("")}</tr>`).join("");
+  table.innerHTML = head + body;
+  section.querySelector(".progress").textContent = `${rows.length} runs finished`;
+}
+
+function escapeHtml(text) {
+  return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+}
+
 async function main() {
   if (location.search.includes("token=")) history.replaceState(null, "", location.pathname);
   wire();
@@ -321,6 +357,7 @@ async function main() {
     for (const row of tables.run.concat(tables.watch)) {
       if (form.elements[row.name]) form.elements[row.name].title = row.help;
     }
+    if (tables.sweep) watchSweep(tables.sweep);
   } catch (error) {
     document.getElementById("login").hidden = false;
   }
