@@ -12,7 +12,7 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kProgressEvery = std::chrono::milliseconds(40);   // 25 updates/s
 constexpr auto kSnapshotEvery = std::chrono::milliseconds(150);  // about 6 frames/s
 constexpr int kBoundaryCells = 48;                               // per axis
-constexpr Index kBoundaryPoints = 600;  // as the report draws it
+constexpr Index kBoundaryPoints = 600;                           // as the report draws it
 
 // The data, loaded before the run is accepted: a missing file or a run too large for
 // memory is the request's error, not a failure seen later on the event stream.
