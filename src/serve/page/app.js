@@ -328,12 +328,12 @@ function drawMap(section, rows) {
   const names = Object.keys(rows[0].options).filter((name) =>
     name !== "seed" && new Set(rows.map((r) => JSON.stringify(r.options[name]))).size > 1);
   const [xName, yName] = [names[0], names[1]];
-  const values = (name) => (name ? [...new Set(rows.map((r) => JSON.stringify(r.options[name])))] : ["–"]);
+  const values = (name) => (name ? [...new Set(rows.map((r) => JSON.stringify(r.options[name])))] : ['"–"']);
   const xs = values(xName), ys = values(yName);
-  const key = (name, r) => (name ? JSON.stringify(r.options[name]) : "–");
+  const key = (name, r) => (name ? JSON.stringify(r.options[name]) : '"–"');
   const table = section.querySelector(".map");
-  const head = `<tr><th>${yName || ""} \\ ${xName || ""}</th>${xs.map((x) => `<th>${escapeHtml(x)}</th>`).join("")}</tr>`;
-  const body = ys.map((y) => `<tr><th>${escapeHtml(y)}</th>${xs.map((x) => {
+  const head = `<tr><th>${yName || ""} \\ ${xName || ""}</th>${xs.map((x) => `<th>${axisLabel(x)}</th>`).join("")}</tr>`;
+  const body = ys.map((y) => `<tr><th>${axisLabel(y)}</th>${xs.map((x) => {
     const cell = rows.filter((r) => key(xName, r) === x && key(yName, r) === y);
     const counts = {};
     cell.forEach((r) => { counts[r.verdict] = (counts[r.verdict] || 0) + 1; });
@@ -342,6 +342,12 @@ function drawMap(section, rows) {
   }).join("")}</tr>`).join("");
   table.innerHTML = head + body;
   section.querySelector(".progress").textContent = `${rows.length} runs finished`;
+}
+
+// A value of the map's axis as written in the options: strings without their quotes.
+function axisLabel(key) {
+  const value = JSON.parse(key);
+  return escapeHtml(typeof value === "string" ? value : key);
 }
 
 function escapeHtml(text) {
