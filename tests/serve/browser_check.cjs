@@ -4,7 +4,8 @@
 //   node browser_check.cjs URL CHROMIUM SCREENSHOT_DIR
 // 1. a 2-D run from the form: the loss curve grows, the decision boundary is drawn, Pause
 //    pauses it and Stop ends it;
-// 2. the story by one click: uniform[-1,1] beside He on Fashion-MNIST, both curves grow and
+// 2. Compare with the last run: the form's changed init beside that run, two panels;
+// 3. the story by one click: uniform[-1,1] beside He on Fashion-MNIST, both curves grow and
 //    both verdicts appear, the story's one being "stalled".
 // Every request must go to the server itself: the page loads nothing from the network.
 // Exit status 0 when all holds; otherwise the first failure on stderr and status 1.
@@ -38,6 +39,20 @@ async function spiral(page) {
     () => document.querySelector(".verdict.final") !== null);
 }
 
+async function compare(page) {
+  // The 2-D run above was started alone: "Compare with the last run" puts the form's changed
+  // settings beside it.
+  await page.$eval("input[name=init]", (input) => { input.value = "uniform:-1,1"; });
+  await page.click("#compare");
+  await waitFor(page, "two panels from Compare with the last run",
+    () => mlpscope.panels.length === 2 && mlpscope.panels.every((p) => p.id));
+  await waitFor(page, "both compared runs' records",
+    () => mlpscope.panels.every((p) => p.records.length >= 2));
+  const inits = await page.evaluate(() => mlpscope.panels.map((p) => p.options.init));
+  if (inits[0] === inits[1] || inits[1] !== "uniform:-1,1")
+    throw new Error(`compared inits ${inits.join(" and ")}`);
+}
+
 async function story(page) {
   await page.click("#story");
   await waitFor(page, "two panels", () => mlpscope.panels.length === 2 && mlpscope.panels.every((p) => p.id));
@@ -69,6 +84,7 @@ async function main() {
     if (await page.$eval("#login", (n) => !n.hidden)) throw new Error("the page was not let in");
     if (page.url().includes("token=")) throw new Error("the token stayed in the address bar");
     await spiral(page);
+    await compare(page);
     const verdicts = await story(page);
     if (foreign.length) throw new Error(`the page loaded from elsewhere: ${foreign.join(", ")}`);
     if (errors.length) throw new Error(`script errors: ${errors.join("; ")}`);

@@ -266,9 +266,15 @@ async function reset() {
   updateButtons();
 }
 
+// The options of the last run started alone: what "Compare with the last run" puts beside
+// the form's current settings.
+let lastRun = null;
+
 // Starts one run per [title, options] pair, side by side when there are two.
 async function start(runs) {
   await reset();
+  if (runs.length === 1) lastRun = runs[0];
+  document.getElementById("compare").disabled = lastRun === null;
   document.body.classList.toggle("compare", runs.length > 1);
   try {
     for (const [title, options] of runs) {
@@ -301,6 +307,10 @@ function wire() {
   });
   document.getElementById("stop").addEventListener("click", () => running().forEach((p) => p.command("stop")));
   document.getElementById("reset").addEventListener("click", reset);
+  document.getElementById("compare").addEventListener("click", () => {
+    const options = formOptions();
+    start([lastRun, [describe(options), options]]);
+  });
   document.getElementById("story").addEventListener("click", () => {
     fillForm(STORY);
     const he = { ...STORY, init: "he_normal" };
