@@ -11,6 +11,7 @@ using Action = std::function<int()>;
 
 Action add_train_command(CLI::App& root);
 Action add_diagnose_command(CLI::App& root);
+Action add_lr_find_command(CLI::App& root);
 Action add_check_command(CLI::App& root);
 Action add_eval_command(CLI::App& root);
 Action add_export_command(CLI::App& root);

@@ -72,9 +72,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "mlpscope 0.1.0");
   app.require_subcommand(1);
   Commands commands;
-  for (auto adder : {add_train_command, add_diagnose_command, add_check_command, add_eval_command,
-                     add_export_command, add_toy_command, add_sweep_command, add_report_command,
-                     add_serve_command}) {
+  for (auto adder : {add_train_command, add_diagnose_command, add_lr_find_command,
+                     add_check_command, add_eval_command, add_export_command, add_toy_command,
+                     add_sweep_command, add_report_command, add_serve_command}) {
     Action action = adder(app);
     commands.emplace_back(app.get_subcommands({}).back(), std::move(action));
   }
