@@ -143,7 +143,8 @@ void write_csv(const LrRangeResult& r, const std::string& path) {
 
 int run(CommandOptions& options) {
   options.apply_config();
-  const RunConfig config = parse_run_config(options.run_values());
+  RunConfig config = parse_run_config(options.run_values());
+  config.test = "none";  // the test measures the training loss alone
   const LrRangeConfig lc = parse_lr_range_config(options.values_of(lr_range_options()));
   const std::string& out = options.get("out");
   if (!out.empty()) check_writable(out, "out");
@@ -166,8 +167,8 @@ Action add_lr_find_command(CLI::App& root) {
       "Smith's learning-rate range test: train from the initial network with the learning "
       "rate growing geometrically from --lr-min to --lr-max, record the smoothed loss, stop "
       "when it blows up, and suggest the lr of its steepest descent, beside the prediction "
-      "before training (the sharpness λ0 and the stable bound 2/λ0). --lr and --epochs are "
-      "not used, except that a given --lr is placed in its regime.");
+      "before training (the sharpness λ0 and the stable bound 2/λ0). --test, --lr and --epochs "
+      "are not used, except that a given --lr is placed in its regime.");
   auto options = std::make_shared<CommandOptions>(*command);
   options->add_run_options();
   options->add_table(lr_range_options());
