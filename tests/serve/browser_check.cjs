@@ -16,7 +16,9 @@ const path = require("path");
 const [url, chromium, shots] = process.argv.slice(2);
 const origin = new URL(url).origin;
 
-async function waitFor(page, description, fn, arg, timeout = 30000) {
+// Generous by default: under the sanitizers training and loading data are about 20 times
+// slower, and a click that starts runs first waits for the runs it stops to end.
+async function waitFor(page, description, fn, arg, timeout = 120000) {
   try {
     await page.waitForFunction(fn, { timeout, polling: 100 }, arg);
   } catch (e) {
@@ -55,7 +57,8 @@ async function compare(page) {
 
 async function story(page) {
   await page.click("#story");
-  await waitFor(page, "two panels", () => mlpscope.panels.length === 2 && mlpscope.panels.every((p) => p.id));
+  await waitFor(page, "two panels", () => mlpscope.panels.length === 2 && mlpscope.panels.every((p) => p.id),
+    undefined, 180000);
   await waitFor(page, "both loss curves to grow",
     () => mlpscope.panels.every((p) => p.records.length >= 3), undefined, 180000);
   await waitFor(page, "both final verdicts",

@@ -80,6 +80,9 @@ class Panel {
     this.charts = null;
     this.stepsPerEpoch = 1;
     this.dirty = false;
+    // Resolved when the server says the run has ended: a stopped run still holds its slot
+    // (--max-runs) until its trainer has finished the step under way and the last record.
+    this.finished = new Promise((resolve) => { this.resolveFinished = resolve; });
   }
 
   attach(id) {
@@ -94,7 +97,12 @@ class Panel {
     on("boundary", (b) => { this.boundary = b; this.dirty = true; });
     on("state", (s) => this.state(s.state));
     on("error", (e) => this.fail(e.error));
-    on("end", () => { this.source.close(); this.ended = true; updateButtons(); });
+    on("end", () => {
+      this.source.close();
+      this.ended = true;
+      this.resolveFinished();
+      updateButtons();
+    });
   }
 
   fail(message) {
@@ -254,16 +262,22 @@ function updateButtons() {
   document.getElementById("stop").disabled = live.length === 0;
 }
 
+// How long reset waits for stopped runs to end before it goes on regardless (a run's last
+// step can take a while on a slow machine; the server then answers with its own error).
+const STOP_WAIT_MS = 60000;
+
 async function reset() {
-  await Promise.all(running().map((p) => p.command("stop")));
-  for (const p of panels) {
-    if (p.source) p.source.close();
-    p.node.remove();
-  }
-  panels.length = 0;
+  // Off the page at once, so that nothing shown belongs to the runs being stopped.
+  const old = panels.splice(0);
+  for (const p of old) p.node.remove();
   document.body.classList.remove("compare");
   showError(null);
   updateButtons();
+  const live = old.filter((p) => !p.ended && p.id !== undefined);
+  await Promise.all(live.map((p) => p.command("stop")));
+  const patience = new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS));
+  await Promise.race([Promise.all(live.map((p) => p.finished)), patience]);
+  for (const p of old) if (p.source) p.source.close();
 }
 
 // The options of the last run started alone: what "Compare with the last run" puts beside
@@ -271,8 +285,14 @@ async function reset() {
 let lastRun = null;
 
 // Starts one run per [title, options] pair, side by side when there are two.
+// A click while an earlier click still waits for its runs to stop wins: the earlier one
+// starts nothing.
+let startsRequested = 0;
+
 async function start(runs) {
+  const mine = ++startsRequested;
   await reset();
+  if (mine !== startsRequested) return;
   if (runs.length === 1) lastRun = runs[0];
   document.getElementById("compare").disabled = lastRun === null;
   document.body.classList.toggle("compare", runs.length > 1);
