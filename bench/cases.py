@@ -47,6 +47,7 @@ class Bench:
         self.errors = []
         self.peak = {}      # threads -> SGEMM Figure (GFLOP/s)
         self.corename = "?"
+        self.peer_blas = {}  # side -> the BLAS and kernel its process loaded (blas_kernel.py)
 
     def size(self, n):
         return max(1, n // 20) if self.quick else n
@@ -115,6 +116,7 @@ class Bench:
         for threads in self.threads:
             for line in processes.torch_train(jobs, threads):
                 key = (tuple(line["hidden"]), line["loss"], line["batch"])
+                self.peer_blas["PyTorch"] = line.get("blas", "?")
                 sizes = "-".join(map(str, [784, *line["hidden"], 10]))
                 label = f"{sizes} {line['loss']}, batch {line['batch']}"
                 out.setdefault(key, {})[threads] = self.figure(label, "PyTorch", threads,
@@ -148,6 +150,7 @@ class Bench:
             for threads in self.threads:
                 line = processes.numpy_train(b, self.size(NUMPY_SAMPLES[b]), "cross_entropy",
                                              self.repeats, threads)
+                self.peer_blas["numpy"] = line.get("blas", "?")
                 numpy[b][threads] = self.figure(f"784-256-128-10 cross_entropy, batch {b}",
                                                 "numpy f64", threads, line["samples_per_s"],
                                                 "samples/s")

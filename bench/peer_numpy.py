@@ -21,6 +21,7 @@ import time
 
 import numpy as np
 
+import blas_kernel
 import fashion_mnist
 
 
@@ -105,7 +106,8 @@ def main():
     x, y = fashion_mnist.features(images, np.float64), one_hot(labels)
     time_training(x[:200], y[:200], args.batch, args.loss)  # warm-up: BLAS threads, caches
     rates = [time_training(x, y, args.batch, args.loss) for _ in range(args.repeats)]
-    print(json.dumps({"batch": args.batch, "loss": args.loss, "samples_per_s": rates}))
+    print(json.dumps({"batch": args.batch, "loss": args.loss, "samples_per_s": rates,
+                      "blas": blas_kernel.describe()}))
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+import blas_kernel
 import fashion_mnist
 
 
@@ -92,7 +93,8 @@ def run_train(args):
     y1h = F.one_hot(y, 10).to(torch.float32)
     for job in jobs:
         rates = time_job(job, x, y, y1h)
-        print(json.dumps({**job, "threads": torch.get_num_threads(), "samples_per_s": rates}),
+        print(json.dumps({**job, "threads": torch.get_num_threads(), "samples_per_s": rates,
+                          "blas": blas_kernel.describe()}),
               flush=True)
 
 

@@ -60,6 +60,8 @@ def side_text(name, side):
 
 
 def markdown(m, bench, args):
+    peer_blas = ", ".join(f"{side} {blas}" for side, blas in sorted(bench.peer_blas.items())) \
+        or "not measured in this run"
     set_aside = (", ".join(f"{k}={v}" for k, v in m["set_aside"].items())
                  or "neither was set")
     lines = [
@@ -70,7 +72,8 @@ def markdown(m, bench, args):
         f"Machine: {m['model']}, {m['cores']} cores (lscpu model name). Load average "
         f"{m['load_start']:.2f} at the start and {m['load_end']:.2f} at the end: a value well "
         f"above 0 means other work shared the cores and every figure is a lower bound. "
-        f"OpenBLAS core type: {bench.corename}; OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE set aside "
+        f"OpenBLAS core type: {bench.corename}; the peers' BLAS as loaded in their own "
+        f"processes: {peer_blas}; OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE set aside "
         f"in every benchmark command ({set_aside}). PyTorch {m['torch']}, numpy "
         f"{m['numpy']} (Debian). Every figure: median (min–max) of {bench.repeats} runs; a "
         f"ratio is the ratio of medians (range from the extremes); [N thr] is the thread "
