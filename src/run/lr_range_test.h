@@ -12,7 +12,8 @@
 // the learning rate there is the measured divergence point.
 //
 // Suggestions: the lr of the steepest descent of s against log lr (the most negative
-// difference ds/dlog lr over a window of ±steps/20, before the minimum of s), reported as
+// difference ds/dlog lr over a window of ±steps/20, from step steps/10 on and up to one
+// window before the minimum of s; steepest_descent_index says why), reported as
 // `suggested_lr`; and the lr at the minimum of s divided by 10. Where s never falls below
 // its first value by kMinDescent (5%), there is no descent to point at (a saturated
 // network, whose loss no learning rate moves): no suggestion, and the curve says so.
