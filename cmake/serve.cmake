@@ -63,3 +63,4 @@ add_library(mlpscope_serve STATIC ${MLPSCOPE_SERVE_SOURCES}
                                   ${CMAKE_CURRENT_BINARY_DIR}/generated/serve_assets.cpp)
 target_link_libraries(mlpscope_serve PUBLIC mlpscope_lib PkgConfig::HTTPLIB
                       PRIVATE mlpscope_warnings)
+mlpscope_precompile(mlpscope_serve ${MLPSCOPE_PCH_CORE})

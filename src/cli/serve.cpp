@@ -73,7 +73,8 @@ Action add_serve_command(CLI::App& root) {
                "listen on HOST; anything but the loopback lets other machines in (warned)");
   options->add("data-dir", "", "the folder whose files runs may read (csv:, npz:, idx:, mnist:)");
   options->add("out", "", "write each run's log to DIR/run-ID.jsonl (nothing is written without)");
-  options->add("max-runs", "0", "at most N runs training at once (0: one per core)");
+  options->add("max-runs", "0",
+               "at most N runs training at once (0: one per core this process may use)");
   options->add("watch", "",
                "show the sweep whose --out is DIR as its runs finish (it may start later)");
   command->footer(

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "core/threads.h"
 #include "run/run_config.h"
 #include "run/watch_config.h"
 #include "serve/data_dir.h"
@@ -64,8 +65,7 @@ struct Server::Impl {
 
 Server::Impl::Impl(ServeOptions o) : options(std::move(o)) {
   if (options.token.empty()) options.token = random_token();
-  if (options.max_runs <= 0)
-    options.max_runs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (options.max_runs <= 0) options.max_runs = usable_cores();
   if (options.out) {
     std::error_code ec;
     std::filesystem::create_directories(*options.out, ec);

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <array>
-#include <thread>
 
 #include "core/error.h"
 #include "core/strings.h"
+#include "core/threads.h"
 #include "run/watch_config.h"
 
 namespace mlpscope {
@@ -15,7 +15,8 @@ namespace {
 constexpr std::array<OptionInfo, 7> kSweepOptions{{
     {"seeds", "1", "seeds per grid point: --seed, --seed+1, …"},
     {"jobs", "",
-     "runs at once, each on one thread [default: every core; under mpirun: rank 0's runs "
+     "runs at once, each on one thread [default: every core this process may use (its CPU "
+     "affinity and cgroup quota); under mpirun: rank 0's runs "
      "beside the other ranks', default 1, 0 to only coordinate]"},
     {"out", "", "directory of results.sqlite, results.csv and map.csv"},
     {"shard", "1/1", "run the K-th of N disjoint slices of the grid (K/N)"},
@@ -38,7 +39,7 @@ OptionValues with_defaults(const OptionValues& given) {
 int parse_jobs(const std::string& jobs, bool under_mpi) {
   const long long j = !jobs.empty() ? setting_integer(jobs, "jobs")
                       : under_mpi   ? 1
-                                    : std::max(1u, std::thread::hardware_concurrency());
+                                    : usable_cores();
   if (j < (under_mpi ? 0 : 1) || j > 4096)
     setting_error("jobs",
                   std::string("must be in ") + (under_mpi ? "0" : "1") + "..4096, got " + jobs);
