@@ -1,5 +1,9 @@
 #include "core/spin_worker.h"
 
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
 namespace mlpscope {
 
 namespace {
@@ -8,16 +12,43 @@ namespace {
 // hand-over between two steps, short against an evaluation or a probe.
 constexpr int kSpins = 1 << 13;
 
+// The caller looks at its scheduling every kCheckEvery tasks (about 30 ms of online SGD
+// steps). If it spent more than kBusyShare of that time runnable but waiting for a core
+// (the kernel's schedstat; on an idle machine well under 1%, with twice as many busy
+// threads as cores about half), it runs alone for kSoloWindows windows (about half a
+// second), then offers tasks again and looks anew.
+constexpr int kCheckEvery = 1024;
+constexpr double kBusyShare = 0.1;
+constexpr int kSoloWindows = 16;
+
+// Nanoseconds the calling thread has waited on a run queue so far (the second field of
+// /proc/thread-self/schedstat); -1 where the kernel does not say.
+long long run_queue_wait_ns() {
+  std::FILE* f = std::fopen("/proc/thread-self/schedstat", "r");
+  if (!f) return -1;
+  long long on_cpu = 0, waiting = -1;
+  if (std::fscanf(f, "%lld %lld", &on_cpu, &waiting) != 2) waiting = -1;
+  std::fclose(f);
+  return waiting;
+}
+
+long long now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 inline void pause() {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_ia32_pause();
 #endif
 }
 
-// Waits until `counter` differs from `old` and returns its value (acquire): spins first,
-// then sleeps on it.
-std::uint32_t wait_for_change(const std::atomic<std::uint32_t>& counter, std::uint32_t old) {
-  for (int i = 0; i < kSpins; ++i) {
+// Waits until `counter` differs from `old` and returns its value (acquire): spins up to
+// `spins` times first, then sleeps on it.
+std::uint32_t wait_for_change(const std::atomic<std::uint32_t>& counter, std::uint32_t old,
+                              int spins = kSpins) {
+  for (int i = 0; i < spins; ++i) {
     const std::uint32_t now = counter.load(std::memory_order_acquire);
     if (now != old) return now;
     pause();
@@ -31,7 +62,9 @@ std::uint32_t wait_for_change(const std::atomic<std::uint32_t>& counter, std::ui
 
 }  // namespace
 
-SpinWorker::SpinWorker() : thread_([this] { loop(); }) {}
+// Constructed on the caller's thread: its waiting so far is the baseline.
+SpinWorker::SpinWorker()
+    : waited_ns_(run_queue_wait_ns()), checked_at_ns_(now_ns()), thread_([this] { loop(); }) {}
 
 SpinWorker::~SpinWorker() {
   wait();
@@ -44,22 +77,73 @@ SpinWorker::~SpinWorker() {
 void SpinWorker::start(Task task, void* context) {
   task_ = task;
   context_ = context;
+  // Not offered, the helper never hears of the task (it polls a while, then sleeps) and
+  // wait() runs it here.
+  kept_ = !offering();
+  if (kept_) return;
   started_.fetch_add(1, std::memory_order_release);
   started_.notify_one();
 }
 
+bool SpinWorker::offering() {
+  if (++since_check_ < kCheckEvery) return solo_windows_ == 0;
+  since_check_ = 0;
+  const long long waited = run_queue_wait_ns(), now = now_ns();
+  if (solo_windows_ > 0) {
+    --solo_windows_;
+  } else if (waited >= 0 && waited_ns_ >= 0 && now > checked_at_ns_ &&
+             static_cast<double>(waited - waited_ns_) >
+                 kBusyShare * static_cast<double>(now - checked_at_ns_)) {
+    solo_windows_ = kSoloWindows;
+  }
+  waited_ns_ = waited;
+  checked_at_ns_ = now;
+  return solo_windows_ == 0;
+}
+
+// Task n may be claimed once, and only while task n − 1 is the last one claimed: a helper
+// that woke late, after the caller took task n and offered n + 1, fails here and reads
+// nothing of task n + 1 until it has claimed it.
+bool SpinWorker::claim(std::uint32_t task) {
+  std::uint32_t previous = task - 1;
+  return claimed_.compare_exchange_strong(previous, task, std::memory_order_acq_rel,
+                                          std::memory_order_acquire);
+}
+
 void SpinWorker::wait() {
-  const std::uint32_t target = started_.load(std::memory_order_relaxed);
+  if (kept_) {
+    kept_ = false;
+    task_(context_);
+    ++by_caller_;
+    return;
+  }
+  const std::uint32_t task = started_.load(std::memory_order_relaxed);
+  if (task == waited_) return;  // nothing started since the last wait
+  waited_ = task;
+  if (claim(task)) {
+    task_(context_);
+    ++by_caller_;
+    return;
+  }
   std::uint32_t done = finished_.load(std::memory_order_acquire);
-  while (done != target) done = wait_for_change(finished_, done);
+  while (done != task) done = wait_for_change(finished_, done);
 }
 
 void SpinWorker::loop() {
   std::uint32_t seen = 0;
+  int spins = kSpins;
   for (;;) {
-    seen = wait_for_change(started_, seen);
+    seen = wait_for_change(started_, seen, spins);
     if (stopping_) return;
+    if (!claim(seen)) {
+      // Taken by the caller before this thread got to it: the machine is busy, or the
+      // caller's own part was shorter. Poll less, so as not to take a core from others.
+      spins /= 2;
+      continue;
+    }
+    spins = kSpins;
     task_(context_);
+    by_helper_.fetch_add(1, std::memory_order_relaxed);
     finished_.store(seen, std::memory_order_release);
     finished_.notify_one();
   }

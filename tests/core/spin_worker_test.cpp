@@ -1,9 +1,11 @@
-// SpinWorker: tasks run on another thread, what each side wrote before a hand-over is seen
-// by the other after it, and the destructor waits for a running task.
+// SpinWorker: tasks run on another thread, or on the caller's when the helper has not
+// begun them; what each side wrote before a hand-over is seen by the other after it, every
+// task runs once, and the destructor waits for a running task.
 #include "core/spin_worker.h"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -21,21 +23,53 @@ struct Counter {
   }
 };
 
+// The caller's own part of a step: long enough for the helper to claim the task first.
+void busy_for(std::chrono::microseconds span) {
+  const auto end = std::chrono::steady_clock::now() + span;
+  while (std::chrono::steady_clock::now() < end) {}
+}
+
 TEST(SpinWorker, RunsTasksOnItsThreadAndHandsTheirWritesBack) {
   SpinWorker worker;
   Counter c;
   c.values.assign(1000, 0);
   // Many short hand-overs, each reading what the caller wrote just before (plain memory,
   // no atomics): a lost wake-up hangs, a missing fence shows as a wrong sum.
+  bool helper_ran = false;
   for (int round = 1; round <= 20000; ++round) {
     for (auto& v : c.values) v = round;
     worker.start(&Counter::twice, &c);
+    busy_for(std::chrono::microseconds(round % 2 == 0 ? 20 : 0));
     worker.wait();
+    helper_ran = helper_ran || c.ran_on != std::this_thread::get_id();
     long long sum = 0;
     for (long long v : c.values) sum += v;
     ASSERT_EQ(sum, 2000LL * round) << "round " << round;
   }
-  EXPECT_NE(c.ran_on, std::this_thread::get_id());
+  EXPECT_EQ(worker.run_by_helper() + worker.run_by_caller(), 20000u);
+  EXPECT_TRUE(helper_ran);
+  EXPECT_GT(worker.run_by_helper(), 0u);
+}
+
+// A task the helper has not begun when the caller waits is run by the caller: every task
+// runs exactly once, whoever runs it, and the caller never waits on a helper that is not
+// running (a busy machine).
+TEST(SpinWorker, TheCallerRunsATaskTheHelperHasNotBegun) {
+  SpinWorker worker;
+  std::atomic<int> runs{0};
+  struct Count {
+    static void run(void* context) {
+      static_cast<std::atomic<int>*>(context)->fetch_add(1, std::memory_order_relaxed);
+    }
+  };
+  for (int round = 0; round < 50000; ++round) {
+    worker.start(&Count::run, &runs);
+    worker.wait();
+    worker.wait();  // a second wait for the same task returns at once
+  }
+  EXPECT_EQ(runs.load(), 50000);
+  EXPECT_EQ(worker.run_by_helper() + worker.run_by_caller(), 50000u);
+  EXPECT_GT(worker.run_by_caller(), 0u);  // waiting at once leaves the helper no time
 }
 
 TEST(SpinWorker, WakesFromSleepAfterAnIdlePause) {
