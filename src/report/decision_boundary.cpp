@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "core/error.h"
 #include "nn/network.h"
@@ -62,9 +63,18 @@ DecisionGrid decision_grid(const Model& model, const Dataset& data, int resoluti
                        : static_cast<double>(top);
   }
 
-  // An even sample of the points: every k-th, so all classes and regions stay represented.
-  const Index step = std::max<Index>(1, (data.size() + max_points - 1) / max_points);
-  for (Index i = 0; i < data.size(); i += step) {
+  // An even sample of the points within each class, in the data's order: of a class's n_c
+  // points, the one of rank r is drawn when ⌊(r+1)·m/N⌋ > ⌊r·m/N⌋, so ⌊n_c·m/N⌋ of them
+  // evenly spread, and at most m in all. Every k-th point of the whole set would draw one
+  // class only when classes alternate with period k (the two spirals: period 2).
+  const Index n = data.size(), m = std::min(max_points, n);
+  std::vector<Index> rank;
+  for (Index i = 0; i < n; ++i) {
+    const auto label =
+        static_cast<std::size_t>(std::max(0, data.labels[static_cast<std::size_t>(i)]));
+    if (label >= rank.size()) rank.resize(label + 1, 0);
+    const Index r = rank[label]++;
+    if ((r + 1) * m / n == r * m / n) continue;
     g.px.push_back(data.raw(i, 0));
     g.py.push_back(data.raw(i, 1));
     g.labels.push_back(data.labels[static_cast<std::size_t>(i)]);

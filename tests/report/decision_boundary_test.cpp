@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.h"
@@ -94,9 +95,47 @@ TEST(DecisionGrid, SamplesAtMostMaxPoints) {
   const DecisionGrid g = decision_grid(linear_model(1.0), d, 8, 300);
   EXPECT_LE(g.px.size(), 300u);
   EXPECT_GE(g.px.size(), 250u);
+  // The classes alternate (period 2) and 300 of 1000 is not a multiple of it: both classes
+  // are drawn, in equal numbers, spread over the whole set.
+  const auto ones = std::count(g.labels.begin(), g.labels.end(), 1);
+  EXPECT_EQ(ones, 150);
+  EXPECT_EQ(static_cast<long>(g.labels.size()) - ones, 150);
+  EXPECT_GT(g.px.back(), 900.0);
   const auto j = to_json(g);
   EXPECT_EQ(j["points"]["x"].size(), g.px.size());
   EXPECT_EQ(j["values"].size(), 64u);
+}
+
+// Every k-th point of the set drew one class when the classes alternate with period k: here
+// 400 points of two alternating classes and at most 200 drawn (k = 2).
+TEST(DecisionGrid, AlternatingClassesAreBothDrawn) {
+  Dataset d;
+  d.dim = 2;
+  d.num_classes = 2;
+  for (int i = 0; i < 400; ++i) {
+    d.values.push_back(std::cos(i));
+    d.values.push_back(std::sin(i));
+    d.labels.push_back(i % 2);
+  }
+  const DecisionGrid g = decision_grid(linear_model(1.0), d, 8, 200);
+  EXPECT_EQ(g.px.size(), 200u);
+  EXPECT_EQ(std::count(g.labels.begin(), g.labels.end(), 0), 100);
+  EXPECT_EQ(std::count(g.labels.begin(), g.labels.end(), 1), 100);
+}
+
+// Fewer points than the limit: every point, in order.
+TEST(DecisionGrid, FewPointsAreAllDrawn) {
+  Dataset d;
+  d.dim = 2;
+  d.num_classes = 3;
+  for (int i = 0; i < 7; ++i) {
+    d.values.push_back(i);
+    d.values.push_back(2 * i);
+    d.labels.push_back(i % 3);
+  }
+  const DecisionGrid g = decision_grid(linear_model(1.0), d, 4, 600);
+  ASSERT_EQ(g.px.size(), 7u);
+  for (int i = 0; i < 7; ++i) EXPECT_EQ(g.px[static_cast<std::size_t>(i)], i);
 }
 
 }  // namespace
