@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "core/error.h"
 
@@ -83,15 +84,24 @@ TEST(DecisionGrid, NeedsTwoFeatures) {
   EXPECT_THROW((void)decision_grid(linear_model(1.0), d), Error);
 }
 
-TEST(DecisionGrid, SamplesAtMostMaxPoints) {
+// n two-feature points, point i at place(i) with class i mod `classes` (they alternate).
+template <class Place>
+Dataset alternating_points(int n, int classes, Place place) {
   Dataset d;
   d.dim = 2;
-  d.num_classes = 2;
-  for (int i = 0; i < 1000; ++i) {
-    d.values.push_back(i);
-    d.values.push_back(-i);
-    d.labels.push_back(i % 2);
+  d.num_classes = classes;
+  for (int i = 0; i < n; ++i) {
+    const auto [x, y] = place(i);
+    d.values.push_back(x);
+    d.values.push_back(y);
+    d.labels.push_back(i % classes);
   }
+  return d;
+}
+
+TEST(DecisionGrid, SamplesAtMostMaxPoints) {
+  const Dataset d =
+      alternating_points(1000, 2, [](int i) { return std::pair<double, double>(i, -i); });
   const DecisionGrid g = decision_grid(linear_model(1.0), d, 8, 300);
   EXPECT_LE(g.px.size(), 300u);
   EXPECT_GE(g.px.size(), 250u);
@@ -109,14 +119,8 @@ TEST(DecisionGrid, SamplesAtMostMaxPoints) {
 // Every k-th point of the set drew one class when the classes alternate with period k: here
 // 400 points of two alternating classes and at most 200 drawn (k = 2).
 TEST(DecisionGrid, AlternatingClassesAreBothDrawn) {
-  Dataset d;
-  d.dim = 2;
-  d.num_classes = 2;
-  for (int i = 0; i < 400; ++i) {
-    d.values.push_back(std::cos(i));
-    d.values.push_back(std::sin(i));
-    d.labels.push_back(i % 2);
-  }
+  const Dataset d = alternating_points(
+      400, 2, [](int i) { return std::pair<double, double>(std::cos(i), std::sin(i)); });
   const DecisionGrid g = decision_grid(linear_model(1.0), d, 8, 200);
   EXPECT_EQ(g.px.size(), 200u);
   EXPECT_EQ(std::count(g.labels.begin(), g.labels.end(), 0), 100);
@@ -125,14 +129,8 @@ TEST(DecisionGrid, AlternatingClassesAreBothDrawn) {
 
 // Fewer points than the limit: every point, in order.
 TEST(DecisionGrid, FewPointsAreAllDrawn) {
-  Dataset d;
-  d.dim = 2;
-  d.num_classes = 3;
-  for (int i = 0; i < 7; ++i) {
-    d.values.push_back(i);
-    d.values.push_back(2 * i);
-    d.labels.push_back(i % 3);
-  }
+  const Dataset d =
+      alternating_points(7, 3, [](int i) { return std::pair<double, double>(i, 2 * i); });
   const DecisionGrid g = decision_grid(linear_model(1.0), d, 4, 600);
   ASSERT_EQ(g.px.size(), 7u);
   for (int i = 0; i < 7; ++i) EXPECT_EQ(g.px[static_cast<std::size_t>(i)], i);
