@@ -32,6 +32,7 @@ void bind_train(py::module_& m);  // train, diagnose
 void bind_sweep(py::module_& m);  // sweep, read_sweep
 void bind_toy(py::module_& m);
 void bind_check(py::module_& m);  // check
+void bind_lr_find(py::module_& m);
 
 // JSON as Python values; NaN and infinities become None, as they do in the JSON the command
 // line writes, so a dict here equals the command line's output parsed.

@@ -3,6 +3,7 @@
 #include "bindings.h"
 #include "check/check.h"
 #include "run/diagnosis.h"
+#include "run/lr_range_test.h"
 #include "run/watch_config.h"
 #include "sweep/sweep_settings.h"
 #include "toy/toy_run.h"
@@ -29,6 +30,7 @@ void bind_tables(py::module_& m) {
   tables["sweep"] = rows_of(sweep_options());
   tables["toy"] = rows_of(toy_options());
   tables["check_run"] = rows_of(check_run_options());
+  tables["lr_find"] = rows_of(lr_range_options());
   m.attr("tables") = tables;
 }
 
@@ -43,4 +45,5 @@ PYBIND11_MODULE(_core, m) {
   bind_sweep(m);
   bind_toy(m);
   bind_check(m);
+  bind_lr_find(m);
 }

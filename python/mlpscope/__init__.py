@@ -32,8 +32,8 @@ import numpy as np
 from . import _core
 from ._core import SettingError
 
-__all__ = ["train", "diagnose", "sweep", "read_sweep", "toy", "check", "Run", "Diagnosis",
-           "Sweep", "Check", "SettingError"]
+__all__ = ["train", "diagnose", "lr_find", "sweep", "read_sweep", "toy", "check", "Run",
+           "Diagnosis", "Sweep", "Check", "SettingError"]
 
 
 # --- settings: keywords to the option tables' text values -----------------------------
@@ -235,6 +235,21 @@ def train(**keywords):
 def diagnose(**keywords):
     values, rest = diagnose._command.split(keywords)
     return Diagnosis(_core.diagnose(values["run"], values["diagnose"], *_arrays(rest)))
+
+
+@_command("lr_find", ["run", "lr_find"], {k: _ARRAYS[k] for k in ("X", "y")},
+          "Smith's learning-rate range test from the network train would start with: the lr "
+          "grows geometrically from lr_min to lr_max over `steps` steps, the smoothed loss is "
+          "recorded until it blows up, and the lr of its steepest descent is suggested, beside "
+          "the prediction before training (the sharpness λ0 and the stable bound 2/λ0) and the "
+          "regime of the suggestion (stable, catapult, divergent). Returns the dict "
+          "`mlpscope lr-find --json` prints: points (step, lr, loss, smoothed), suggested_lr, "
+          "suggested_regime, min_loss_lr_over_10, diverged_lr, sharpness (λ0), "
+          "max_stable_lr, stopped_early and the settings.")
+def lr_find(**keywords):
+    values, rest = lr_find._command.split(keywords)
+    X, y, _, _ = _arrays(rest)
+    return _core.lr_find(values["run"], values["lr_find"], X, y)
 
 
 def _vary_text(name, values):

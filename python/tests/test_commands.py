@@ -1,5 +1,8 @@
-"""diagnose, toy and sweep against the command line; help() from the option tables."""
+"""diagnose, lr_find, toy and sweep against the command line; help() from the option tables."""
 import re
+
+import numpy as np
+import pytest
 
 import mlpscope as ms
 from conftest import cli, cli_json, without_time
@@ -58,3 +61,27 @@ def test_help_lists_every_cli_option_with_its_default():
     assert "    lr = 0.01: learning rate" in doc
     assert "    init = 'he_normal': " in doc
     assert str(__import__("inspect").signature(ms.train)).startswith("(*, data='fashion-mnist'")
+
+
+def test_lr_find_is_the_cli_lr_find():
+    expected = cli_json("lr-find", "--data", "spiral:n=200", "--hidden", "16,16", "--lr-max",
+                        "100", "--steps", "60", "--seed", "3", "--json")
+    result = ms.lr_find(data="spiral:n=200", hidden=[16, 16], lr_max=100, steps=60, seed=3)
+    assert result == expected
+    assert len(result["points"]) >= 2
+    lrs = [p["lr"] for p in result["points"]]
+    assert lrs == sorted(lrs) and lrs[0] == pytest.approx(1e-6)
+
+
+def test_lr_find_reads_numpy_arrays():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 2))
+    y = (X[:, 0] > 0).astype(np.int64)
+    result = ms.lr_find(X=X, y=y, hidden=[8], steps=40, lr_max=50)
+    assert result["points"][0]["loss"] > 0
+    assert result["sharpness"] > 0
+
+
+def test_lr_find_bad_option_is_the_cli_line():
+    with pytest.raises(ValueError, match="^option --steps: must be in \\[2, 100000\\]"):
+        ms.lr_find(data="spiral:n=100", steps=1)
