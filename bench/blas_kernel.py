@@ -39,6 +39,14 @@ def openblas_corename(path):
         return None
 
 
+def openblas_kernel(library="libopenblas.so.0"):
+    """The kernel OpenBLAS picks for this CPU, as a process that loads it sees it (what
+    mlpscope links): set OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE aside before calling."""
+    lib = ctypes.CDLL(library)
+    lib.openblas_get_corename.restype = ctypes.c_char_p
+    return lib.openblas_get_corename().decode()
+
+
 def describe():
     """The BLAS this process has loaded and, for OpenBLAS, its kernel; "?" when none is."""
     for path in mapped_libraries():

@@ -21,14 +21,8 @@ os.environ.pop("OPENBLAS_CORETYPE", None)
 os.environ.pop("OPENBLAS_L2_SIZE", None)
 import numpy as np  # noqa: E402  (after the environment is set, for numpy's own OpenBLAS)
 
+import blas_kernel  # noqa: E402
 import numpy_backprop  # noqa: E402
-
-
-def kernel():
-    import ctypes
-    lib = ctypes.CDLL("libopenblas.so.0")
-    lib.openblas_get_corename.restype = ctypes.c_char_p
-    return lib.openblas_get_corename().decode()
 
 
 def fashion_mnist(n):
@@ -71,7 +65,7 @@ def main():
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     binary = os.path.abspath(os.path.join(args.build, "mlpscope"))
-    print(f"OpenBLAS kernel: {kernel()}; {os.cpu_count()} cores; "
+    print(f"OpenBLAS kernel: {blas_kernel.openblas_kernel()}; {os.cpu_count()} cores; "
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; medians of {args.repeats}")
     with tempfile.TemporaryDirectory() as d:
         for bug in (None, "p_minus_y"):

@@ -14,23 +14,18 @@ OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for every run alike; the OpenBL
 then picked is printed.
 """
 import argparse
-import ctypes
 import json
 import os
 import statistics
 import subprocess
 import tempfile
 
+import blas_kernel
+
 for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
     os.environ.pop(name, None)
 
 SAMPLES = {1: 10000, 128: 30000}
-
-
-def kernel():
-    lib = ctypes.CDLL("libopenblas.so.0")
-    lib.openblas_get_corename.restype = ctypes.c_char_p
-    return lib.openblas_get_corename().decode()
 
 
 def command(binary, batch, threads, log):
@@ -64,8 +59,8 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     binary = os.path.abspath(os.path.join(args.build, "mlpscope"))
-    print(f"OpenBLAS kernel: {kernel()}; {os.cpu_count()} cores; {args.repeats} interleaved "
-          f"repeats, medians; 784-256-128-10, Fashion-MNIST, SGD")
+    print(f"OpenBLAS kernel: {blas_kernel.openblas_kernel()}; {os.cpu_count()} cores; "
+          f"{args.repeats} interleaved repeats, medians; 784-256-128-10, Fashion-MNIST, SGD")
     print("| batch | alone, 1 thr | alone, 2 thr | pair at 1 thr (sum) | pair at 2 thr (sum) "
           "| pair 2 thr / 1 thr |")
     print("| --- | --- | --- | --- | --- | --- |")

@@ -18,12 +18,8 @@
 namespace {
 
 using mlpscope::testing::CommandResult;
+using mlpscope::testing::run_mlpscope;
 using nlohmann::json;
-
-CommandResult mlpscope_run(std::vector<std::string> args) {
-  args.insert(args.begin(), MLPSCOPE_BINARY);
-  return mlpscope::testing::run_command(args);
-}
 
 class CheckCli : public mlpscope::testing::TempDirTest {
  protected:
@@ -62,7 +58,7 @@ class CheckCli : public mlpscope::testing::TempDirTest {
   json check_json(const json& c) {
     std::vector<std::string> args = args_of(c);
     args.push_back("--json");
-    const CommandResult r = mlpscope_run(args);
+    const CommandResult r = run_mlpscope(args);
     EXPECT_EQ(r.status, 0) << r.command << "\n" << r.err;
     return r.status == 0 ? json::parse(r.out) : json();
   }
@@ -191,7 +187,7 @@ TEST_F(CheckCli, WithoutGradsItIsTheDiagnosisAlone) {
   std::vector<std::string> args = args_of(c);
   args.erase(args.begin() + 5, args.begin() + 7);  // --grads FILE
   args.insert(args.end(), {"--lr", "0.5", "--json"});
-  const CommandResult r = mlpscope_run(args);
+  const CommandResult r = run_mlpscope(args);
   ASSERT_EQ(r.status, 0) << r.err;
   const json result = json::parse(r.out);
   EXPECT_TRUE(result["gradient_check"].is_null());
@@ -203,7 +199,7 @@ TEST_F(CheckCli, WithoutGradsItIsTheDiagnosisAlone) {
 TEST_F(CheckCli, TheTextEndsWithTheBugAndTheNumpyLineToFix) {
   const json c = one_case("text", "missing_derivative", 0);
   write_cases(json::array({c}));
-  const CommandResult r = mlpscope_run(args_of(c));
+  const CommandResult r = run_mlpscope(args_of(c));
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_MESSAGE_HAS(r.out, "weights   ");
   EXPECT_MESSAGE_HAS(r.out, "sharpness");
@@ -245,7 +241,7 @@ np.savez('narrow.npz', W1=np.ones((4, 5)), W2=np.ones((5, 2)))
   for (const Bad& bad : cases) {
     std::vector<std::string> args{"check", "--data", data};
     args.insert(args.end(), bad.args.begin(), bad.args.end());
-    const CommandResult r = mlpscope_run(args);
+    const CommandResult r = run_mlpscope(args);
     EXPECT_EQ(r.status, 2) << r.command << "\n" << r.out << r.err;
     EXPECT_MESSAGE_HAS(r.err, bad.says);
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
@@ -267,14 +263,14 @@ loss = np.mean(np.log(np.exp(z).sum(axis=1)) - z[np.arange(40), y])
 open('loss.txt', 'w').write(repr(loss))
 )");
   const CommandResult r =
-      mlpscope_run({"train", "--data", "npz:" + path("batch.npz"), "--test", "none", "--init-from",
+      run_mlpscope({"train", "--data", "npz:" + path("batch.npz"), "--test", "none", "--init-from",
                     path("net.npz") + ",layout=numpy", "--hidden", "4", "--epochs", "0", "--dtype",
                     "f64", "--json"});
   ASSERT_EQ(r.status, 0) << r.err;
   const double numpy_loss = std::stod(mlpscope::testing::read_text(path("loss.txt")));
   EXPECT_NEAR(json::parse(r.out)["initial_loss"].get<double>(), numpy_loss, 1e-12);
   const CommandResult wrong_width =
-      mlpscope_run({"train", "--data", "npz:" + path("batch.npz"), "--init-from", path("net.npz"),
+      run_mlpscope({"train", "--data", "npz:" + path("batch.npz"), "--init-from", path("net.npz"),
                     "--hidden", "5", "--epochs", "0"});
   EXPECT_EQ(wrong_width.status, 2);
   EXPECT_MESSAGE_HAS(wrong_width.err, "option --init-from: ");

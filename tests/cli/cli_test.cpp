@@ -25,13 +25,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using mlpscope::testing::CommandResult;
+using mlpscope::testing::run_mlpscope;
 using nlohmann::json;
 using Args = std::vector<std::string>;
-
-CommandResult mlpscope_run(Args args) {
-  args.insert(args.begin(), MLPSCOPE_BINARY);
-  return mlpscope::testing::run_command(args);
-}
 
 ::testing::AssertionResult describe(::testing::AssertionResult result, const CommandResult& r) {
   return result << "\n  command: " << r.command << "\n  status:  " << r.status
@@ -110,7 +106,7 @@ class CliTest : public mlpscope::testing::TempDirTest {
   }
   // A small model trained on xor, saved as m.model.
   std::string train_model() const {
-    EXPECT_TRUE(Succeeded(mlpscope_run({"train", "--data", "xor:n=200", "--hidden", "8", "--epochs",
+    EXPECT_TRUE(Succeeded(run_mlpscope({"train", "--data", "xor:n=200", "--hidden", "8", "--epochs",
                                         "2", "--quiet", "--save", path("m.model")})));
     return path("m.model");
   }
@@ -129,7 +125,7 @@ class RejectedOption : public ::testing::TestWithParam<UsageCase> {};
 TEST_P(RejectedOption, ExitsTwoWithOneLineNamingTheOption) {
   Args args{"train", "--data", "xor:n=200", "--epochs", "1"};
   args.insert(args.end(), GetParam().args.begin(), GetParam().args.end());
-  EXPECT_TRUE(IsUsageError(mlpscope_run(args), GetParam().pieces));
+  EXPECT_TRUE(IsUsageError(run_mlpscope(args), GetParam().pieces));
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -152,62 +148,62 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(Cli, UnknownCommandIsNamed) {
-  EXPECT_TRUE(IsUsageError(mlpscope_run({"bogus"}), {"bogus", "command"}));
+  EXPECT_TRUE(IsUsageError(run_mlpscope({"bogus"}), {"bogus", "command"}));
 }
 
-TEST(Cli, NoCommandIsAnError) { EXPECT_TRUE(IsUsageError(mlpscope_run({}), {"--help"})); }
+TEST(Cli, NoCommandIsAnError) { EXPECT_TRUE(IsUsageError(run_mlpscope({}), {"--help"})); }
 
 // ---- data files that cannot be used -----------------------------------------------------
 
 TEST_F(CliTest, MissingDataFilesAreNamed) {
-  EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "csv:/nonexistent.csv"}),
+  EXPECT_TRUE(IsUsageError(run_mlpscope({"train", "--data", "csv:/nonexistent.csv"}),
                            {"/nonexistent.csv"}));
   EXPECT_TRUE(
-      IsUsageError(mlpscope_run({"train", "--data", "idx:/nonexistent"}), {"/nonexistent"}));
+      IsUsageError(run_mlpscope({"train", "--data", "idx:/nonexistent"}), {"/nonexistent"}));
   const std::string images = write("a-images-idx3-ubyte", idx_images(6));
-  EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "idx:" + images}),
+  EXPECT_TRUE(IsUsageError(run_mlpscope({"train", "--data", "idx:" + images}),
                            {path("a-labels-idx1-ubyte")}));
   EXPECT_TRUE(IsUsageError(
-      mlpscope_run({"train", "--data", "idx:" + path("none-images-idx3-ubyte") + "," + path("x")}),
+      run_mlpscope({"train", "--data", "idx:" + path("none-images-idx3-ubyte") + "," + path("x")}),
       {path("none-images-idx3-ubyte")}));
 }
 
 TEST_F(CliTest, DamagedIdxFilesAreNamed) {
   const std::string labels = write("l-labels-idx1-ubyte", idx_labels(6));
   const std::string good = write("good-images-idx3-ubyte", idx_images(6));
-  EXPECT_TRUE(Succeeded(mlpscope_run({"train", "--data", "idx:" + good + "," + labels, "--hidden",
+  EXPECT_TRUE(Succeeded(run_mlpscope({"train", "--data", "idx:" + good + "," + labels, "--hidden",
                                       "4", "--epochs", "1", "--quiet"})));
 
   const std::string magic = write("magic-images-idx3-ubyte", idx_images(6, 0x802));
-  EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "idx:" + magic + "," + labels}),
+  EXPECT_TRUE(IsUsageError(run_mlpscope({"train", "--data", "idx:" + magic + "," + labels}),
                            {magic, "magic"}));
   const std::string truncated = write("cut-images-idx3-ubyte", idx_images(6, 0x803, 19));
-  EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "idx:" + truncated + "," + labels}),
+  EXPECT_TRUE(IsUsageError(run_mlpscope({"train", "--data", "idx:" + truncated + "," + labels}),
                            {truncated, "truncated"}));
   const std::string five = write("five-labels-idx1-ubyte", idx_labels(5));
-  EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "idx:" + good + "," + five}),
+  EXPECT_TRUE(IsUsageError(run_mlpscope({"train", "--data", "idx:" + good + "," + five}),
                            {good, five, "5", "6"}));
 }
 
 TEST_F(CliTest, BadCsvFilesNameTheLine) {
   const std::string ragged = write("ragged.csv", "a,b,label\n1,2,0\n3,4\n");
   EXPECT_TRUE(
-      IsUsageError(mlpscope_run({"train", "--data", "csv:" + ragged}), {"ragged.csv", "line 3"}));
+      IsUsageError(run_mlpscope({"train", "--data", "csv:" + ragged}), {"ragged.csv", "line 3"}));
   const std::string word = write("word.csv", "a,b,label\n1,2,0\n3,x,1\n");
-  EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "csv:" + word}),
+  EXPECT_TRUE(IsUsageError(run_mlpscope({"train", "--data", "csv:" + word}),
                            {"word.csv", "line 3", "'x'"}));
   const std::string nan = write("nan.csv", "a,b,label\n1,2,0\n3,nan,1\n");
   EXPECT_TRUE(
-      IsUsageError(mlpscope_run({"train", "--data", "csv:" + nan}), {"nan.csv", "line 3", "nan"}));
+      IsUsageError(run_mlpscope({"train", "--data", "csv:" + nan}), {"nan.csv", "line 3", "nan"}));
 }
 
 TEST_F(CliTest, LabelsOutsideTheClassRangeAreRejected) {
   const std::string train = write("train.csv", "a,b,label\n1,2,0\n3,4,1\n5,6,1\n");
   const std::string test = write("test.csv", "a,b,label\n1,2,0\n3,4,5\n");
-  EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "csv:" + train, "--test", "csv:" + test,
+  EXPECT_TRUE(IsUsageError(run_mlpscope({"train", "--data", "csv:" + train, "--test", "csv:" + test,
                                          "--hidden", "4", "--epochs", "1"}),
                            {"--test", "test.csv", "5"}));
-  EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "csv:" + test + ",classes=3"}),
+  EXPECT_TRUE(IsUsageError(run_mlpscope({"train", "--data", "csv:" + test + ",classes=3"}),
                            {"test.csv", "line 3", "classes=3"}));
 }
 
@@ -230,12 +226,12 @@ TEST_F(CliTest, DamagedModelFilesAreErrorsNotCrashes) {
                                    {"--init-from", "text.model", "JSON"}};
   for (int i = 0; i < 3; ++i) {
     EXPECT_TRUE(IsUsageError(
-        mlpscope_run({"eval", "--model", files[i], "--data", "xor:n=200", "--json"}), pieces[i]));
-    EXPECT_TRUE(IsUsageError(mlpscope_run({"export", "--model", files[i], "-o", path("w.json")}),
+        run_mlpscope({"eval", "--model", files[i], "--data", "xor:n=200", "--json"}), pieces[i]));
+    EXPECT_TRUE(IsUsageError(run_mlpscope({"export", "--model", files[i], "-o", path("w.json")}),
                              pieces[i]));
     EXPECT_FALSE(fs::exists(path("w.json"))) << "export wrote weights from " << files[i];
     EXPECT_TRUE(IsUsageError(
-        mlpscope_run({"train", "--data", "xor:n=200", "--hidden", "8", "--init-from", files[i]}),
+        run_mlpscope({"train", "--data", "xor:n=200", "--hidden", "8", "--init-from", files[i]}),
         init_from_pieces[i]));
   }
 }
@@ -243,37 +239,37 @@ TEST_F(CliTest, DamagedModelFilesAreErrorsNotCrashes) {
 TEST_F(CliTest, EvalOnDataOfAnotherWidthIsAnError) {
   const std::string model = train_model();
   const std::string csv = write("three.csv", "a,b,c,label\n1,2,3,0\n4,5,6,1\n");
-  EXPECT_TRUE(IsUsageError(mlpscope_run({"eval", "--model", model, "--data", "csv:" + csv}),
+  EXPECT_TRUE(IsUsageError(run_mlpscope({"eval", "--model", model, "--data", "csv:" + csv}),
                            {"--data", "3 features", "2"}));
 }
 
 TEST_F(CliTest, InitFromWeightsOfTheWrongShapeNamesTheLayer) {
-  ASSERT_TRUE(Succeeded(mlpscope_run({"train", "--data", "spiral:n=200", "--hidden", "8,8",
+  ASSERT_TRUE(Succeeded(run_mlpscope({"train", "--data", "spiral:n=200", "--hidden", "8,8",
                                       "--epochs", "0", "--quiet", "--save", path("a.model")})));
   ASSERT_TRUE(
-      Succeeded(mlpscope_run({"export", "--model", path("a.model"), "-o", path("w.json")})));
-  EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "spiral:n=200", "--hidden", "8,4",
+      Succeeded(run_mlpscope({"export", "--model", path("a.model"), "-o", path("w.json")})));
+  EXPECT_TRUE(IsUsageError(run_mlpscope({"train", "--data", "spiral:n=200", "--hidden", "8,4",
                                          "--init-from", path("w.json")}),
                            {"--init-from", "w.json", "layer 2"}));
-  EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "spiral:n=200,classes=3", "--hidden",
+  EXPECT_TRUE(IsUsageError(run_mlpscope({"train", "--data", "spiral:n=200,classes=3", "--hidden",
                                          "8,8", "--init-from", path("w.json"), "--json"}),
                            {"--init-from", "w.json", "layer 3"}));
 }
 
 TEST_F(CliTest, UnwritableLogIsAnErrorBeforeAnythingIsPrinted) {
   const std::string log = path("no/such/dir/run.jsonl");
-  EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "xor:n=200", "--hidden", "8",
+  EXPECT_TRUE(IsUsageError(run_mlpscope({"train", "--data", "xor:n=200", "--hidden", "8",
                                          "--epochs", "1", "--log", log}),
                            {log}));
 }
 
 TEST_F(CliTest, UnwritableSaveIsAnErrorBeforeTraining) {
   const std::string model = path("no/such/dir/m.model");
-  const CommandResult r = mlpscope_run(
+  const CommandResult r = run_mlpscope(
       {"train", "--data", "xor:n=200", "--hidden", "8", "--epochs", "1", "--save", model});
   EXPECT_TRUE(IsUsageError(r, {"--save", "does not exist"}));
   EXPECT_TRUE(IsUsageError(
-      mlpscope_run({"train", "--data", "xor:n=200", "--epochs", "1", "--save", dir_.string()}),
+      run_mlpscope({"train", "--data", "xor:n=200", "--epochs", "1", "--save", dir_.string()}),
       {"--save", "is a directory"}));
 }
 
@@ -281,7 +277,7 @@ TEST_F(CliTest, ExportTakesItsOptionsFromAConfigFile) {
   const std::string model = train_model();
   const std::string config =
       write("export.toml", "model = \"" + model + "\"\noutput = \"" + path("w.json") + "\"\n");
-  ASSERT_TRUE(Succeeded(mlpscope_run({"export", "--config", config})));
+  ASSERT_TRUE(Succeeded(run_mlpscope({"export", "--config", config})));
   EXPECT_EQ(json::parse(read_bytes(path("w.json")))["format"], "mlpscope-weights");
 }
 
@@ -291,13 +287,13 @@ TEST_F(CliTest, ConfigErrorsNameTheFileKeyAndLine) {
   const std::string unknown = write("unknown.toml",
                                     "lr = 0.05\nhidden = [8, 8]\nepochs = 2\n"
                                     "bogus_key = 3\n");
-  EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "xor:n=200", "--config", unknown}),
+  EXPECT_TRUE(IsUsageError(run_mlpscope({"train", "--data", "xor:n=200", "--config", unknown}),
                            {"unknown.toml", "bogus_key", "line 4"}));
   const std::string malformed = write("malformed.toml", "lr = 0.05\nhidden = [8, 8\nepochs = 2\n");
-  EXPECT_TRUE(IsUsageError(mlpscope_run({"train", "--data", "xor:n=200", "--config", malformed}),
+  EXPECT_TRUE(IsUsageError(run_mlpscope({"train", "--data", "xor:n=200", "--config", malformed}),
                            {"malformed.toml", "line 3"}));
   const CommandResult missing =
-      mlpscope_run({"train", "--data", "xor:n=200", "--config", path("missing.toml")});
+      run_mlpscope({"train", "--data", "xor:n=200", "--config", path("missing.toml")});
   EXPECT_TRUE(IsUsageError(missing, {"missing.toml"}));
   EXPECT_EQ(missing.err.find("line 0"), std::string::npos) << missing.err;
 }
@@ -305,7 +301,7 @@ TEST_F(CliTest, ConfigErrorsNameTheFileKeyAndLine) {
 // ---- what train prints and writes -------------------------------------------------------
 
 TEST_F(CliTest, JsonSummaryIsOneObjectWithEveryOption) {
-  const CommandResult r = mlpscope_run({"train", "--data", "xor:n=200", "--hidden", "8,4", "--lr",
+  const CommandResult r = run_mlpscope({"train", "--data", "xor:n=200", "--hidden", "8,4", "--lr",
                                         "0.05", "--epochs", "3", "--seed", "5", "--json"});
   ASSERT_TRUE(Succeeded(r));
   const json s = parse_json(r);
@@ -343,7 +339,7 @@ TEST_F(CliTest, JsonSummaryIsOneObjectWithEveryOption) {
 
 TEST_F(CliTest, LogHasOneRecordPerEpochThenTheSummary) {
   const CommandResult r =
-      mlpscope_run({"train", "--data", "spiral:n=200", "--hidden", "8", "--epochs", "3", "--lr",
+      run_mlpscope({"train", "--data", "spiral:n=200", "--hidden", "8", "--epochs", "3", "--lr",
                     "0.05", "--log", path("run.jsonl"), "--json", "--quiet"});
   ASSERT_TRUE(Succeeded(r));
   const std::vector<std::string> lines = read_lines(path("run.jsonl"));
@@ -382,7 +378,7 @@ TEST_F(CliTest, ConfigSetsOptionsAndTheCommandLineWins) {
                                    "data = \"xor:n=200\"\nlr = 0.05\nhidden = [8, 8]\n"
                                    "epochs = 3\nactivation = \"tanh\"\n");
   const CommandResult r =
-      mlpscope_run({"train", "--config", config, "--epochs", "1", "--json", "--quiet"});
+      run_mlpscope({"train", "--config", config, "--epochs", "1", "--json", "--quiet"});
   ASSERT_TRUE(Succeeded(r));
   const json s = parse_json(r);
   EXPECT_EQ(s["options"]["lr"], 0.05);
@@ -394,7 +390,7 @@ TEST_F(CliTest, ConfigSetsOptionsAndTheCommandLineWins) {
 }
 
 TEST_F(CliTest, QuietPrintsNothing) {
-  const CommandResult r = mlpscope_run({"train", "--data", "xor:n=200", "--hidden", "8", "--epochs",
+  const CommandResult r = run_mlpscope({"train", "--data", "xor:n=200", "--hidden", "8", "--epochs",
                                         "2", "--quiet", "--save", path("m.model")});
   ASSERT_TRUE(Succeeded(r));
   EXPECT_EQ(r.out, "");
@@ -402,7 +398,7 @@ TEST_F(CliTest, QuietPrintsNothing) {
   EXPECT_TRUE(fs::exists(path("m.model")));
 
   const CommandResult loud =
-      mlpscope_run({"train", "--data", "xor:n=200", "--hidden", "8", "--epochs", "2"});
+      run_mlpscope({"train", "--data", "xor:n=200", "--hidden", "8", "--epochs", "2"});
   ASSERT_TRUE(Succeeded(loud));
   EXPECT_NE(loud.out, "");  // so that the quiet run's silence means something
 }
@@ -417,7 +413,7 @@ TEST_F(CliTest, SameCommandTwiceWritesTheSameLog) {
   const auto log_without_seconds = [&](const std::string& name) {
     Args args = options;
     args.insert(args.end(), {"--log", path(name)});
-    EXPECT_TRUE(Succeeded(mlpscope_run(args)));
+    EXPECT_TRUE(Succeeded(run_mlpscope(args)));
     static const std::regex seconds(R"("seconds":[^,}]*)");
     return std::regex_replace(read_bytes(path(name)), seconds, "\"seconds\":_");
   };
@@ -435,14 +431,14 @@ TEST_F(CliTest, EvalReproducesTheTestAccuracyAndLossOfTrain) {
                        "--lr",   "0.1",          "--dtype",  dtype, "--standardize"};
     Args train{"train", "--save", path("m.model"), "--log", path("run.jsonl"), "--json", "--quiet"};
     train.insert(train.end(), options.begin(), options.end());
-    const CommandResult trained = mlpscope_run(train);
+    const CommandResult trained = run_mlpscope(train);
     ASSERT_TRUE(Succeeded(trained));
     const json summary = parse_json(trained);
     const json last_epoch = json::parse(read_lines(path("run.jsonl")).at(5));
     ASSERT_EQ(last_epoch["epoch"], 5);
 
     const CommandResult evaluated =
-        mlpscope_run({"eval", "--model", path("m.model"), "--data", "spiral:n=200", "--json"});
+        run_mlpscope({"eval", "--model", path("m.model"), "--data", "spiral:n=200", "--json"});
     ASSERT_TRUE(Succeeded(evaluated));
     const json e = parse_json(evaluated);
     EXPECT_EQ(e["samples"], 200);
@@ -462,13 +458,13 @@ TEST_F(CliTest, InitFromExportedWeightsReproducesTheRunBitForBit) {
                 "--seed",   "7",       "--lr",         "0.05",     "--optimizer",
                 "momentum", "--dtype", dtype,          "--json",   "--quiet"};
       args.insert(args.end(), extra.begin(), extra.end());
-      const CommandResult r = mlpscope_run(args);
+      const CommandResult r = run_mlpscope(args);
       EXPECT_TRUE(Succeeded(r));
       return parse_json(r);
     };
     train({"--epochs", "0", "--save", path("a.model")});
     ASSERT_TRUE(
-        Succeeded(mlpscope_run({"export", "--model", path("a.model"), "-o", path("w.json")})));
+        Succeeded(run_mlpscope({"export", "--model", path("a.model"), "-o", path("w.json")})));
     const json weights = json::parse(read_bytes(path("w.json")));
     EXPECT_EQ(weights["format"], "mlpscope-weights");
     EXPECT_EQ(weights["version"], 1);
@@ -493,10 +489,10 @@ TEST_F(CliTest, FashionMnistModelEvaluatesToTheTestAccuracyOfTrain) {
   if (!fs::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"))
     GTEST_SKIP() << "Debian package dataset-fashion-mnist is not installed";
   const CommandResult trained =
-      mlpscope_run({"train", "--data", "fashion-mnist", "--limit", "500", "--epochs", "1",
+      run_mlpscope({"train", "--data", "fashion-mnist", "--limit", "500", "--epochs", "1",
                     "--hidden", "16", "--save", path("f.model"), "--json", "--quiet"});
   ASSERT_TRUE(Succeeded(trained));
-  const CommandResult evaluated = mlpscope_run({"eval", "--model", path("f.model"), "--json"});
+  const CommandResult evaluated = run_mlpscope({"eval", "--model", path("f.model"), "--json"});
   ASSERT_TRUE(Succeeded(evaluated));
   const json e = parse_json(evaluated);
   EXPECT_EQ(e["samples"], 10000);
@@ -506,7 +502,7 @@ TEST_F(CliTest, FashionMnistModelEvaluatesToTheTestAccuracyOfTrain) {
 // ---- help -------------------------------------------------------------------------------
 
 ::testing::AssertionResult HelpMentions(const std::string& command, Args options) {
-  const CommandResult r = mlpscope_run({command, "--help"});
+  const CommandResult r = run_mlpscope({command, "--help"});
   if (r.status != 0) return describe(::testing::AssertionFailure() << "exit status is not 0", r);
   for (const auto& option : options)
     if (r.out.find(option + " ") == std::string::npos)

@@ -15,13 +15,9 @@
 namespace {
 
 using mlpscope::testing::CommandResult;
+using mlpscope::testing::run_mlpscope;
 using nlohmann::json;
 using Args = std::vector<std::string>;
-
-CommandResult mlpscope_run(Args args) {
-  args.insert(args.begin(), MLPSCOPE_BINARY);
-  return mlpscope::testing::run_command(args);
-}
 
 // The spiral with a range wide enough that the loss blows up within it.
 const Args kSpiral{"--data", "spiral:n=200", "--hidden", "32,32"};
@@ -32,13 +28,13 @@ Args with(Args args, const Args& more) {
 }
 
 json lr_find_json(const Args& options) {
-  const CommandResult r = mlpscope_run(with(with({"lr-find"}, options), {"--json"}));
+  const CommandResult r = run_mlpscope(with(with({"lr-find"}, options), {"--json"}));
   EXPECT_EQ(r.status, 0) << mlpscope::testing::describe(r);
   return json::parse(r.out);
 }
 
 json train_summary(double lr) {
-  const CommandResult r = mlpscope_run(
+  const CommandResult r = run_mlpscope(
       with(with({"train"}, kSpiral), {"--epochs", "5", "--lr", std::to_string(lr), "--json"}));
   EXPECT_EQ(r.status, 0) << mlpscope::testing::describe(r);
   return json::parse(r.out);
@@ -72,7 +68,7 @@ TEST_F(LrFindTest, TextJsonAndCsvShowTheSameCurveAndSuggestion) {
   const Args options = with(kSpiral, {"--lr-max", "100"});
   const json j = lr_find_json(options);
   const std::string csv = path("curve.csv");
-  const CommandResult text = mlpscope_run(with(with({"lr-find"}, options), {"--out", csv}));
+  const CommandResult text = run_mlpscope(with(with({"lr-find"}, options), {"--out", csv}));
   ASSERT_EQ(text.status, 0) << mlpscope::testing::describe(text);
   const double suggested = j["suggested_lr"], bound = j["max_stable_lr"];
   EXPECT_MESSAGE_HAS(text.out, format_g("suggested lr %.3g ", suggested));
@@ -102,7 +98,7 @@ TEST_F(LrFindTest, TextJsonAndCsvShowTheSameCurveAndSuggestion) {
 
 TEST_F(LrFindTest, AGivenLrIsPlacedInItsRegime) {
   const CommandResult r =
-      mlpscope_run(with(with({"lr-find"}, kSpiral), {"--lr-max", "100", "--lr", "0.05"}));
+      run_mlpscope(with(with({"lr-find"}, kSpiral), {"--lr-max", "100", "--lr", "0.05"}));
   ASSERT_EQ(r.status, 0) << mlpscope::testing::describe(r);
   EXPECT_MESSAGE_HAS(r.out, "yours     lr 0.05 is ");
   EXPECT_MESSAGE_HAS(r.out, "below it: stable");
@@ -120,7 +116,7 @@ TEST_F(LrFindTest, BadOptionsAreOneLineAndExitTwo) {
       {{"--no-such-option"}, "--no-such-option"},
   };
   for (const auto& [args, named] : cases) {
-    const CommandResult r = mlpscope_run(with(with({"lr-find"}, kSpiral), args));
+    const CommandResult r = run_mlpscope(with(with({"lr-find"}, kSpiral), args));
     EXPECT_EQ(r.status, 2) << mlpscope::testing::describe(r);
     EXPECT_TRUE(r.out.empty()) << mlpscope::testing::describe(r);
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
@@ -130,7 +126,7 @@ TEST_F(LrFindTest, BadOptionsAreOneLineAndExitTwo) {
 }
 
 TEST_F(LrFindTest, HelpNamesEveryOption) {
-  const CommandResult r = mlpscope_run({"lr-find", "--help"});
+  const CommandResult r = run_mlpscope({"lr-find", "--help"});
   ASSERT_EQ(r.status, 0);
   for (const char* option : {"--lr-min", "--lr-max", "--steps", "--smoothing", "--probe-samples",
                              "--json", "--out", "--init", "--loss", "--optimizer", "--batch"})

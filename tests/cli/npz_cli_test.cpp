@@ -14,12 +14,8 @@
 namespace {
 
 using mlpscope::testing::CommandResult;
+using mlpscope::testing::run_mlpscope;
 using Args = std::vector<std::string>;
-
-CommandResult mlpscope_run(Args args) {
-  args.insert(args.begin(), MLPSCOPE_BINARY);
-  return mlpscope::testing::run_command(args);
-}
 
 class NpzCli : public mlpscope::testing::TempDirTest {
  protected:
@@ -45,7 +41,7 @@ np.savez_compressed('test.npz', features=np.asfortranarray(Xt), labels=np.eye(2)
 
 TEST_F(NpzCli, TrainLearnsASeparableProblemWrittenByNumpy) {
   const CommandResult r =
-      mlpscope_run({"train", "--data", "npz:" + path("train.npz"), "--test",
+      run_mlpscope({"train", "--data", "npz:" + path("train.npz"), "--test",
                     "npz:" + path("test.npz") + ",x=features,y=labels", "--hidden", "8", "--epochs",
                     "5", "--lr", "0.1", "--batch", "16", "--seed", "1", "--json"});
   ASSERT_EQ(r.status, 0) << r.command << "\n" << r.err;
@@ -56,7 +52,7 @@ TEST_F(NpzCli, TrainLearnsASeparableProblemWrittenByNumpy) {
 
 TEST_F(NpzCli, ADataSetThatDoesNotFitIsOneLineAndExit2) {
   const CommandResult r =
-      mlpscope_run({"train", "--data", "npz:" + path("train.npz") + ",y=labels"});
+      run_mlpscope({"train", "--data", "npz:" + path("train.npz") + ",y=labels"});
   EXPECT_EQ(r.status, 2);
   EXPECT_TRUE(r.out.empty()) << r.out;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;

@@ -107,4 +107,12 @@ inline std::string describe(const CommandResult& r) {
          "\nstderr: " + r.err;
 }
 
+#ifdef MLPSCOPE_BINARY
+// The mlpscope binary under test (every test target defines MLPSCOPE_BINARY), with `args`.
+inline CommandResult run_mlpscope(std::vector<std::string> args) {
+  args.insert(args.begin(), MLPSCOPE_BINARY);
+  return run_command(args);
+}
+#endif
+
 }  // namespace mlpscope::testing
