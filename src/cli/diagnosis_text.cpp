@@ -65,6 +65,12 @@ void print_diagnosis(const Diagnosis& d, const std::string& data_name, Index sam
   if (d.max_stable_lr)
     std::printf("          gradient descent is stable for lr < %.4g; --lr %g is %.3gx that\n",
                 *d.max_stable_lr, d.facts.lr, d.facts.lr / *d.max_stable_lr);
+  if (d.regime_bounds && d.regime != LrRegime::unknown)
+    std::printf(
+        "regime    --lr %g is %s: stable below %.4g, a spike then recovery (catapult) below "
+        "%.4g, divergent above\n",
+        d.facts.lr, std::string(name(d.regime)).c_str(), d.regime_bounds->stable_below,
+        d.regime_bounds->catapult_below);
   if (d.homogeneity) {
     const Homogeneity& h = *d.homogeneity;
     std::printf(

@@ -103,9 +103,14 @@ void Prober<T>::measure(const Network<T>& net, const Vector<T>* previous_params,
   const bool due =
       !record.within_epoch && sharpness_every_ >= 0 &&
       (record.epoch == 0 || (sharpness_every_ > 0 && record.epoch % sharpness_every_ == 0));
+  // At initialization λ0 decides the verdict's bounds: measured as diagnose measures it.
+  // Later ones, only watched, take fewer products.
+  const bool initial = record.epoch == 0;
   if (due && net.params().allFinite())
-    record.sharpness =
-        sharpness(net, X_, labels_, seed_, kTrainingIterations, kTrainingTolerance).lambda_max;
+    record.sharpness = sharpness(net, X_, labels_, seed_,
+                                 initial ? kInitialSharpnessIterations : kTrainingIterations,
+                                 initial ? kInitialSharpnessTolerance : kTrainingTolerance)
+                           .lambda_max;
 }
 
 template <class T>

@@ -34,6 +34,11 @@ struct Sharpness {
   bool converged = false;   // relative change below the tolerance before max_iterations
 };
 
+// λ0, at initialization, as diagnose, train and lr-find all measure it (the same probe set,
+// seed and accuracy): one network gives one λ0 and one stable bound, whichever command asks.
+inline constexpr int kInitialSharpnessIterations = 100;
+inline constexpr double kInitialSharpnessTolerance = 1e-4;
+
 template <class T>
 Sharpness sharpness(const Network<T>& net, const Matrix<T>& X,
                     const std::vector<std::int32_t>& labels, std::uint64_t seed = 0,

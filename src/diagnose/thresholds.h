@@ -18,16 +18,34 @@ inline constexpr double kSaturatedSampleShare = 0.99;
 inline constexpr double kConfidentProbability = 0.99;
 
 // --- verdicts -------------------------------------------------------------------------
-// diverged: NaN/Inf loss, or a training loss above this multiple of the initial loss.
+// diverged: NaN/Inf loss, or a training loss above this multiple of the initial loss at the
+// end; training stops once the loss has stayed above it for kDivergedSteps steps (epoch ends
+// read): a shorter spike is the catapult phase of a step above 2/λ0 and may recover
+// (Lewkowycz et al. 2020, "The large learning rate phase of deep learning").
 inline constexpr double kDivergedLossFactor = 10.0;
+inline constexpr long long kDivergedSteps = 100;
+// A spike: the smoothed batch loss (an average over ~kSpikeSmoothingSamples samples) above
+// this multiple of the initial loss. One that recovers is named (catapult); one after which
+// the run ends at chance is a divergence (the step destroyed what the network had).
+inline constexpr double kSpikeFactor = 2.0;
+inline constexpr double kSpikeSmoothingSamples = 64.0;
 // stalled: the best loss improved on the initial loss by less than this share.
 inline constexpr double kStalledProgress = 0.01;
-// slow: over the last quarter of the epochs (at least the last one) the loss still fell by
-// more than this share of its value: more epochs would have helped.
+// slow: over the last kRecentEpochs epochs (not counting the first, unless it is the only
+// one) the loss still fell by more than this share of its value per epoch: more epochs
+// would help. At or below it, a run short of its target has stalled, whatever its budget.
 inline constexpr double kStillImproving = 0.01;
+inline constexpr int kRecentEpochs = 3;
+// slow also needs the target in sight: a straight line through those epochs' accuracy (or
+// loss) reaches it within this many more epochs; otherwise the run has stalled short of it.
+inline constexpr double kForecastEpochs = 20.0;
 // oscillating: in the last epochs at least this share of consecutive loss changes flip
 // sign, and the last loss is above the best by more than kStillImproving.
 inline constexpr double kOscillationFlipShare = 0.6;
+// converged with a stated target (--target-accuracy, --target-loss): the target met at the
+// end, or met at an earlier epoch and still within this much of it at the end (accuracy
+// points; for a loss target, this share of it): a run that converged and then wiggles.
+inline constexpr double kTargetHeld = 0.02;
 // converged also needs the loss to have fallen to this share of min(initial loss, chance
 // level) or the train accuracy to be above kGoodAccuracy; otherwise a plateau is a stall.
 inline constexpr double kConvergedLossShare = 0.5;
@@ -49,6 +67,17 @@ inline constexpr double kVanishingRatio = 1e-3;
 inline constexpr double kTinyGradient = 1e-7;
 // lr_too_high: lr above the stability bound 2(1+μ)/λmax by at least this factor.
 inline constexpr double kUnstableLrFactor = 1.0;
+// The catapult limit (diagnose/lr_regime.h) as a multiple of the stable bound 2(1+μ)/λ0:
+// Lewkowycz et al. 2020 derive 4/λ0 for MSE (factor 2) and measure about 12/λ0 for relu
+// networks (factor 6); for cross-entropy, whose theory they leave open, the factor is the
+// one measured on the labelled corpus (bench/verdicts, docs/verdicts.md).
+inline constexpr double kCatapultLimitMse = 2.0;
+inline constexpr double kCatapultLimitRelu = 6.0;
+inline constexpr double kCatapultLimitCrossEntropy = 30.0;
+// lr_too_low: the run's steps × lr/(2/λ0), the times its sharpest direction relaxes, below
+// this (measured on the labelled corpus: below ~10 nearly every run stalls, above ~30 most
+// reach their target within ten times the budget).
+inline constexpr double kMinRelaxations = 30.0;
 // collapsed: at least this share of samples predicted as one class.
 inline constexpr double kCollapsedShare = 0.95;
 // lr_too_low: every layer's last update changed its weights by less than this share.

@@ -32,6 +32,15 @@ struct Verdict {
   std::vector<std::string> checks;  // sanity checks: loss at init against ln K, collapse
 };
 
+// What converged means for a run: a stated train accuracy and/or loss to reach (--target-
+// accuracy, --target-loss), or, when none is stated, a good fit (kConvergedLossShare,
+// kGoodAccuracy, kLearnedShare).
+struct Target {
+  std::optional<double> accuracy;
+  std::optional<double> loss;
+  bool stated() const { return accuracy || loss; }
+};
+
 struct RunFacts {
   Architecture arch;
   std::string init_name;
@@ -40,6 +49,8 @@ struct RunFacts {
   bool adaptive = false;  // adam, rmsprop: the 2/λ bound does not apply directly
   std::optional<double> sharpness_at_init;
   std::vector<LayerPrediction> theory;  // may be empty
+  Target target{};
+  long long budget_steps = 0;  // epochs × steps per epoch (0: unknown)
 };
 
 Verdict judge_run(const TrainSummary& summary, const RunFacts& facts);

@@ -11,27 +11,30 @@ namespace {
 // In enum order, so that a kind indexes its row (checked by the test).
 constexpr VerdictRow kVerdicts[] = {
     {VerdictKind::converged, "converged", "conv",
-     "a good fit: the loss well below min(initial, chance) and above-chance accuracy, or a "
-     "high train accuracy",
-     "kConvergedLossShare kLearnedShare kGoodAccuracy"},
+     "the stated target reached (and held), or without one a good fit: the loss well below "
+     "min(initial, chance) and above-chance accuracy, or a high train accuracy",
+     "kTargetHeld kConvergedLossShare kLearnedShare kGoodAccuracy"},
     {VerdictKind::slow, "slow", "slow",
-     "still improving over the last quarter of the epochs, not yet a good fit", "kStillImproving"},
+     "still improving at a pace that reaches the target within a few more epochs",
+     "kStillImproving kRecentEpochs kForecastEpochs"},
     {VerdictKind::stalled, "stalled", "stall",
-     "the loss hardly moved, or stopped improving before a good fit",
-     "kStalledProgress kStillImproving kLearnedShare"},
+     "the loss hardly moved, or its pace would not reach the target, whatever the budget",
+     "kStalledProgress kStillImproving kRecentEpochs kForecastEpochs"},
     {VerdictKind::oscillating, "oscillating", "osc",
-     "the loss keeps flipping up and down and ends above its best",
+     "short of the target, the loss keeps flipping up and down and ends above its best",
      "kOscillationFlipShare kStillImproving"},
     {VerdictKind::diverged, "diverged", "div",
-     "the loss became NaN/Inf or rose far above its initial value", "kDivergedLossFactor"},
+     "the loss became NaN/Inf, stayed far above its start, or spiked and ended at chance",
+     "kDivergedLossFactor kDivergedSteps kSpikeFactor kSpikeSmoothingSamples kLearnedShare"},
 };
 
 constexpr CauseRow kCauses[] = {
     {Cause::none, "", "converged", "nothing to explain", ""},
     {Cause::lr_too_high, "lr_too_high", "diverged, oscillating, stalled",
      "lr above the stability bound 2(1+momentum)/sharpness at initialization (stalled: relu "
-     "units alive at initialization and dead at the end)",
-     "kUnstableLrFactor"},
+     "units alive at initialization and dead at the end); before training, lr above the "
+     "catapult limit",
+     "kUnstableLrFactor kCatapultLimitMse kCatapultLimitRelu kCatapultLimitCrossEntropy"},
     {Cause::exploding, "exploding", "diverged",
      "the loss blew up with lr below the bound (or no sharpness measured)", ""},
     {Cause::saturated_output, "saturated_output", "stalled",
@@ -49,8 +52,9 @@ constexpr CauseRow kCauses[] = {
     {Cause::collapsed, "collapsed", "stalled",
      "nearly every sample predicted as one class at the end", "kCollapsedShare"},
     {Cause::lr_too_low, "lr_too_low", "stalled",
-     "updates tiny against the weights, or the loss falling every epoch by too little",
-     "kLowUpdateRatio"},
+     "updates tiny against the weights, too few steps' worth of curvature (steps x lr/(2/λ0)), "
+     "or the loss falling every epoch by too little",
+     "kLowUpdateRatio kMinRelaxations"},
     {Cause::budget, "budget", "slow", "more epochs would help", "kStillImproving"},
     {Cause::plateau, "plateau", "stalled", "the loss stopped improving, no probe shows why",
      "kStalledProgress"},

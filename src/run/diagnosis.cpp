@@ -14,8 +14,6 @@ namespace mlpscope {
 
 namespace {
 
-constexpr int kIterations = 100;
-constexpr double kTolerance = 1e-4;
 // The homogeneity scan fits a slope over many scales: a looser tolerance is enough.
 constexpr int kScanIterations = 30;
 constexpr double kScanTolerance = 1e-3;
@@ -91,13 +89,19 @@ Diagnosis diagnose_typed(const RunConfig& config, const PreparedData& data, cons
   d.at_init.accuracy = static_cast<double>(count_correct(ws.P, prober.labels().data())) /
                        static_cast<double>(prober.labels().size());
   d.at_init.lr = config.lr;
-  d.sharpness =
-      sharpness(net, prober.inputs(), prober.labels(), config.seed, kIterations, kTolerance);
+  d.sharpness = sharpness(net, prober.inputs(), prober.labels(), config.seed,
+                          kInitialSharpnessIterations, kInitialSharpnessTolerance);
   d.at_init.sharpness = d.sharpness.lambda_max;
   d.max_stable_lr = max_stable_lr(d.sharpness.lambda_max, config.optimizer.momentum());
   d.facts = run_facts(config, arch, prober.inputs());
+  const Index n = data.train.size(), batch = config.batch == 0 ? n : std::min(config.batch, n);
+  d.facts.budget_steps = static_cast<long long>(config.epochs) * ((n + batch - 1) / batch);
   d.facts.sharpness_at_init = d.sharpness.lambda_max;
   d.theory = d.facts.theory;
+  if (d.max_stable_lr) {
+    d.regime_bounds = predicted_regime_bounds(*d.max_stable_lr, arch);
+    d.regime = regime_of(config.lr, *d.regime_bounds, d.facts.adaptive);
+  }
   d.prediction = predict_run(d.at_init, d.facts);
   if (o.homogeneity) d.homogeneity = homogeneity(net, prober, o);
   return d;

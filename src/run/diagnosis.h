@@ -14,6 +14,7 @@
 #include <span>
 #include <vector>
 
+#include "diagnose/lr_regime.h"
 #include "diagnose/sharpness.h"
 #include "diagnose/theory.h"
 #include "diagnose/verdict.h"
@@ -41,6 +42,9 @@ struct Diagnosis {
   std::vector<LayerPrediction> theory;
   Sharpness sharpness;
   std::optional<double> max_stable_lr;
+  // The lr regimes predicted from λ0 (diagnose/lr_regime.h), and the one --lr falls in.
+  std::optional<LrRegimeBounds> regime_bounds;
+  LrRegime regime = LrRegime::unknown;
   RunFacts facts;
   Verdict prediction;
   std::optional<Homogeneity> homogeneity;

@@ -49,6 +49,12 @@ nlohmann::json diagnosis_to_json(const Diagnosis& d) {
       {"explanation", d.prediction.explanation},
       {"suggestions", d.prediction.suggestions},
       {"checks", d.prediction.checks}};
+  if (d.regime_bounds)
+    j["regime"] = {{"name", name(d.regime)},
+                   {"stable_below", d.regime_bounds->stable_below},
+                   {"catapult_below", d.regime_bounds->catapult_below}};
+  else
+    j["regime"] = nullptr;
   if (d.homogeneity) {
     nlohmann::json points = nlohmann::json::array();
     for (const auto& p : d.homogeneity->points)

@@ -20,8 +20,6 @@ namespace {
 
 // λ0 as `mlpscope diagnose` measures it (run/diagnosis.cpp): the same probe set, Lanczos
 // start and tolerance, so the two commands print the same value.
-constexpr int kSharpnessIterations = 100;
-constexpr double kSharpnessTolerance = 1e-4;
 
 constexpr std::array<OptionInfo, 5> kLrRangeOptions{{
     {"lr-min", "1e-6", "the learning rate of the first step"},
@@ -102,8 +100,8 @@ LrRangeResult range_test_typed(const RunConfig& config, const PreparedData& data
   r.config = o;
   Prober<T> prober(data.train, o.probe_samples, config.seed, -1);
   r.probe_samples = prober.inputs().cols();
-  r.sharpness = sharpness(net, prober.inputs(), prober.labels(), config.seed, kSharpnessIterations,
-                          kSharpnessTolerance);
+  r.sharpness = sharpness(net, prober.inputs(), prober.labels(), config.seed,
+                          kInitialSharpnessIterations, kInitialSharpnessTolerance);
   r.max_stable_lr = max_stable_lr(r.sharpness.lambda_max, config.optimizer.momentum());
   r.adaptive = config.optimizer.row().adaptive;
   run_curve(net, data.train, config, r);
@@ -118,20 +116,6 @@ LrRangeResult range_test_typed(const RunConfig& config, const PreparedData& data
 }
 
 }  // namespace
-
-std::string_view name(LrRegime regime) {
-  switch (regime) {
-    case LrRegime::stable:
-      return "stable";
-    case LrRegime::catapult:
-      return "catapult";
-    case LrRegime::divergent:
-      return "divergent";
-    case LrRegime::unknown:
-      break;
-  }
-  return "unknown";
-}
 
 LrRegime LrRangeResult::regime_of(double lr) const {
   if (diverged_lr && lr >= *diverged_lr) return LrRegime::divergent;

@@ -32,6 +32,7 @@
 #include <string_view>
 #include <vector>
 
+#include "diagnose/lr_regime.h"
 #include "diagnose/sharpness.h"
 #include "run/run.h"
 #include "run/run_config.h"
@@ -61,10 +62,6 @@ struct LrRangePoint {
   double loss = 0.0;      // the mean loss of its batch, before the update
   double smoothed = 0.0;  // sᵢ, bias-corrected
 };
-
-// Where a learning rate falls against the prediction and the measurement.
-enum class LrRegime { stable, catapult, divergent, unknown };
-std::string_view name(LrRegime regime);
 
 struct LrRangeResult {
   LrRangeConfig config;

@@ -94,6 +94,7 @@ namespace {
 template <class T>
 struct TypedRun final : TrainingRun::State {
   const RunConfig config;
+  const Target target;
   const PreparedData& data;
   const Architecture arch;
   Network<T> net;
@@ -104,6 +105,7 @@ struct TypedRun final : TrainingRun::State {
   TypedRun(const RunConfig& c, const PreparedData& d, const std::vector<TrainObserver*>& listeners,
            const WatchConfig& watch, const std::atomic<bool>* stop)
       : config(c),
+        target(watch.target),
         data(d),
         arch(checked_architecture(c, d, watch)),
         net(initial_network<T>(c, arch)),
@@ -134,6 +136,8 @@ struct TypedRun final : TrainingRun::State {
                        c.seed,
                        watch.every,
                        thresholds::kDivergedLossFactor,
+                       thresholds::kDivergedSteps,
+                       thresholds::kSpikeSmoothingSamples,
                        stop,
                        !watch.probe_history,
                        c.threads};
@@ -151,6 +155,8 @@ struct TypedRun final : TrainingRun::State {
     result.summary = judged;
     result.facts = run_facts(config, arch, prober ? prober->inputs() : Matrix<T>());
     result.facts.sharpness_at_init = result.summary.history.front().sharpness;
+    result.facts.target = target;
+    result.facts.budget_steps = static_cast<long long>(config.epochs) * stepper.steps_per_epoch();
     result.verdict = judge_run(result.summary, result.facts);
     result.model = Model::from_network(net);
     result.model.transform = data.train.transform;

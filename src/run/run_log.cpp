@@ -76,6 +76,8 @@ nlohmann::json summary_to_json(const TrainSummary& s, const Verdict& v,
        s.diverged_at_step ? nlohmann::json(*s.diverged_at_step) : nlohmann::json(nullptr)},
       {"diverged_at_layer",
        s.diverged_at_layer ? nlohmann::json(*s.diverged_at_layer) : nlohmann::json(nullptr)},
+      {"peak_loss", s.peak_loss},
+      {"peak_step", s.peak_step},
       {"seconds", s.seconds},
       {"interrupted", s.interrupted},
       {"options", options}};

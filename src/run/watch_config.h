@@ -7,6 +7,7 @@
 #include <span>
 
 #include "core/types.h"
+#include "diagnose/verdict.h"
 #include "run/run_config.h"
 
 namespace mlpscope {
@@ -18,10 +19,12 @@ struct WatchConfig {
   // Probe every record (train: the log's per-layer history), or only the first and the
   // last (a sweep, whose verdicts read nothing else: TrainConfig::probe_ends_only).
   bool probe_history = true;
+  Target target{};  // what converged means (judging reads it; training does not)
 };
 
-// probe-samples and sharpness-every; `periodic` (train) adds every, and lets sharpness-every
-// be N epochs. A sweep stores λmax at initialization alone: 0 (at initialization) or never.
+// probe-samples, sharpness-every, target-accuracy and target-loss; `periodic` (train) adds
+// every, and lets sharpness-every be N epochs. A sweep stores λmax at initialization alone: 0 (at
+// initialization) or never.
 std::span<const OptionInfo> watch_options(bool periodic);
 
 // The values of watch_options(periodic) (missing ones take their defaults) as a WatchConfig.

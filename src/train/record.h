@@ -52,8 +52,12 @@ struct TrainSummary {
   int epochs = 0;  // epochs run
   std::optional<long long> diverged_at_step;
   std::optional<int> diverged_at_layer;  // 1-based; 0 when only the loss overflowed
-  double seconds = 0.0;                  // total training time, evaluation excluded
-  bool interrupted = false;              // stopped by TrainConfig::stop before its last epoch ended
+  // The highest batch loss, smoothed over ~64 samples (Stepper), and its step (0: none
+  // above the initial loss): a spike, recovered from or not.
+  double peak_loss = 0.0;
+  long long peak_step = 0;
+  double seconds = 0.0;      // total training time, evaluation excluded
+  bool interrupted = false;  // stopped by TrainConfig::stop before its last epoch ended
   std::vector<EpochRecord> history;
 };
 

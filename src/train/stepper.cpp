@@ -66,6 +66,7 @@ Stepper<T>::Stepper(Network<T>& net, const Dataset& train_set, const TrainConfig
   }
   record(measure_epoch(0, 0.0));
   summary_.initial_loss = summary_.best_loss = summary_.history[0].loss;
+  smoothed_loss_ = summary_.peak_loss = summary_.initial_loss;
   if (config_.epochs == 0) finish();
 }
 
@@ -122,10 +123,10 @@ bool Stepper<T>::step() {
   if (!ahead_ && (batch_ < n_ || X_.cols() != count))
     train_set_.gather(order_.data() + first, count, X_, labels_.data());
   // A full-batch pass done ahead came with its loss: the last record's, on the same batch.
-  double batch_loss = forwarded_ ? summary_.history.back().loss : 0.0;
+  double batch_loss = forwarded_ ? summary_.history.back().loss : 0.0;  // a mean
   if (!forwarded_) {
     if (!ahead_) net_.forward(X_, train_ws_);
-    batch_loss = net_.loss_sum(train_ws_, labels_.data());
+    batch_loss = net_.loss_sum(train_ws_, labels_.data()) / static_cast<double>(count);
   }
   forwarded_ = ahead_ = false;
   ++step_;
@@ -137,6 +138,7 @@ bool Stepper<T>::step() {
     end_epoch();
     return true;
   }
+  track_peak(batch_loss);
   const bool last_of_epoch = done_in_epoch_ == steps_per_epoch_;
   const bool every = config_.every > 0 && step_ % config_.every == 0 && !last_of_epoch;
   if (recorder_.probing() && (last_of_epoch || every)) previous_ = net_.params();
@@ -161,6 +163,19 @@ bool Stepper<T>::step() {
   return true;
 }
 
+// The batch loss averaged over about kSpikeSmoothingSamples samples (one batch of that size
+// or more is its own average): one unlucky sample of online SGD is not a spike.
+template <class T>
+void Stepper<T>::track_peak(double batch_mean_loss) {
+  const double weight =
+      std::min(1.0, static_cast<double>(batch_) / config_.spike_smoothing_samples);
+  smoothed_loss_ += weight * (batch_mean_loss - smoothed_loss_);
+  if (smoothed_loss_ > summary_.peak_loss) {
+    summary_.peak_loss = smoothed_loss_;
+    summary_.peak_step = step_;
+  }
+}
+
 template <class T>
 void Stepper<T>::end_epoch() {
   in_epoch_ = false;
@@ -175,9 +190,13 @@ void Stepper<T>::end_epoch() {
     summary_.diverged_at_step = step_;
     summary_.diverged_at_layer = first_nonfinite_layer(net_, train_ws_);
   }
-  // A loss past the bound has left the basin: more epochs only waste time.
-  if (config_.diverged_loss_factor > 0 && std::isfinite(loss) &&
-      loss > config_.diverged_loss_factor * summary_.initial_loss && !summary_.diverged_at_step)
+  // A loss that stays past the bound has left the basin: more epochs only waste time. One
+  // that comes back within diverged_steps was a catapult, and training goes on.
+  const bool above = config_.diverged_loss_factor > 0 && std::isfinite(loss) &&
+                     loss > config_.diverged_loss_factor * summary_.initial_loss;
+  if (!above) above_since_ = 0;
+  if (above && above_since_ == 0) above_since_ = step_;
+  if (above && step_ - above_since_ >= config_.diverged_steps && !summary_.diverged_at_step)
     summary_.diverged_at_step = step_;
   if (summary_.diverged_at_step || epoch_ == config_.epochs) finish();
 }

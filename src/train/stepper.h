@@ -8,8 +8,11 @@
 // the one after a whole optimizer step.
 //
 // A step whose batch loss is NaN or ±Inf ends the run: diverged_at_step records it, and
-// diverged_at_layer the first layer whose weights or pre-activations overflowed. An epoch
-// whose loss passes diverged_loss_factor × the initial loss ends it too.
+// diverged_at_layer the first layer whose weights or pre-activations overflowed. A loss
+// that stays above diverged_loss_factor × the initial loss at every epoch end for
+// diverged_steps steps ends it too; a shorter excursion (the catapult phase of a large step)
+// runs on. The peak of the batch loss, smoothed over about spike_smoothing_samples samples,
+// is kept in the summary (peak_loss, peak_step): the spike a verdict names.
 //
 // Full-batch training (one step per epoch, the samples in the same order every step)
 // takes the training loss and accuracy of each record from the forward pass of the step
@@ -45,9 +48,12 @@ struct TrainConfig {
   int epochs = 10;
   std::uint64_t seed = 0;  // the shuffling order uses stream 2 of this seed
   long long every = 0;     // also record every N steps within epochs (0: at epoch ends only)
-  // Stop when an epoch's training loss exceeds this multiple of the initial loss (0: never);
-  // runs set it to diagnose/thresholds.h's kDivergedLossFactor.
+  // Stop when the training loss has exceeded this multiple of the initial loss at every
+  // epoch end for diverged_steps steps (factor 0: never); runs set them to
+  // diagnose/thresholds.h's kDivergedLossFactor and kDivergedSteps.
   double diverged_loss_factor = 0.0;
+  long long diverged_steps = 0;
+  double spike_smoothing_samples = 64.0;
   // Polled by run() and epoch() before every step; true stops the run there (nullptr:
   // never). Only read, so one flag can stop many runs at once (a sweep's workers).
   const std::atomic<bool>* stop = nullptr;
@@ -97,6 +103,7 @@ class Stepper {
   bool advance();  // step(), unless a stop was requested (then stop())
   void begin_epoch();
   void end_epoch();
+  void track_peak(double batch_mean_loss);
   void finish();
   void record(EpochRecord r);
   EpochRecord measure_epoch(int epoch, double seconds);
@@ -130,6 +137,8 @@ class Stepper {
   Vector<T> previous_;  // θ before the last step, kept only for the probe's update ratio
 
   TrainSummary summary_;
+  double smoothed_loss_ = 0.0;  // mean batch loss, an exponential average (summary_.peak_loss)
+  long long above_since_ = 0;   // the step whose epoch end first passed the divergence bound
   long long step_ = 0;
   int epoch_ = 0;
   Index done_in_epoch_ = 0;

@@ -145,6 +145,51 @@ TEST(Trainer, LossPastTheBoundStopsTheRun) {
   EXPECT_EQ(train(again, data.train, nullptr, tc).epochs, 5);
 }
 
+// A loss past the bound for fewer than diverged_steps steps in a row may still come back
+// (the catapult phase): the run goes on. Full batch: one step per epoch.
+TEST(Trainer, TheBoundStopsOnlyALossThatStaysPastIt) {
+  const RunConfig config = parse_run_config({{"data", "moons:n=200"},
+                                             {"hidden", "8"},
+                                             {"lr", "1e-9"},
+                                             {"epochs", "6"},
+                                             {"batch", "full"}});
+  const PreparedData data = prepare_data(config);
+  const Architecture arch = make_architecture(config, data.train);
+  TrainConfig tc{config.optimizer, config.lr, 0, 6, 0, 0, 0.5, 3};
+  Network<double> net = initial_network<double>(config, arch);
+  TrainSummary s = train(net, data.train, nullptr, tc);
+  ASSERT_TRUE(s.diverged_at_step.has_value());
+  EXPECT_EQ(*s.diverged_at_step, 4);  // past it from step 1; 3 steps later it stops
+  EXPECT_EQ(s.epochs, 4);
+  tc.diverged_steps = 6;
+  Network<double> again = initial_network<double>(config, arch);
+  s = train(again, data.train, nullptr, tc);
+  EXPECT_FALSE(s.diverged_at_step.has_value());
+  EXPECT_EQ(s.epochs, 6);
+}
+
+// The summary keeps the highest batch loss and its step. A full batch of 200 samples is
+// its own average (weight min(1, 200/64)), so the peak is the largest loss a step saw: the
+// record before it, whose forward pass the step reuses.
+TEST(Trainer, TheSummaryKeepsThePeakBatchLoss) {
+  const RunConfig config = parse_run_config({{"data", "gaussians:n=200,classes=3"},
+                                             {"hidden", "none"},
+                                             {"lr", "300"},
+                                             {"epochs", "4"},
+                                             {"batch", "full"}});
+  const PreparedData data = prepare_data(config);
+  Network<double> net = initial_network<double>(config, make_architecture(config, data.train));
+  TrainConfig tc{config.optimizer, config.lr, 0, 4, 0, 0};
+  const TrainSummary s = train(net, data.train, nullptr, tc);
+  ASSERT_EQ(s.history.size(), 5u);
+  std::size_t worst = 0;
+  for (std::size_t i = 0; i + 1 < s.history.size(); ++i)
+    if (s.history[i].loss > s.history[worst].loss) worst = i;
+  ASSERT_GT(worst, 0u) << "the test needs a loss that rises after the first step";
+  EXPECT_EQ(s.peak_loss, s.history[worst].loss);
+  EXPECT_EQ(s.peak_step, static_cast<long long>(worst) + 1);
+}
+
 TEST(Trainer, OnlineSgdAndLinearModelRun) {
   const RunResult r = train_with({{"data", "gaussians:n=200,classes=3"},
                                   {"hidden", "none"},
