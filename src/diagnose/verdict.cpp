@@ -72,8 +72,7 @@ std::optional<Evidence> saturation_evidence(const RunFacts& f, const EpochRecord
   const std::string loss = f.arch.head.output == OutputKind::softmax ? "cross_entropy" : "bce";
   e.suggestions = {
       "--init " + better_init + " --loss " + loss +
-          " (both: a start that is not saturated, and a gradient p − y that does not vanish "
-          "where the output does saturate)",
+          " (an unsaturated start, and a gradient p − y that does not vanish)",
       "--init " + better_init + " (variance-preserving for " + f.arch.activation.name() + ")",
       "--loss " + loss + " (its gradient p − y does not vanish when the output saturates)",
       "if your own code backpropagates (p − y) at a softmax output, that is the cross-entropy "
@@ -424,14 +423,28 @@ struct Fit {
 // good fit's loss when none is stated). Learning curves bend toward their floor, so the
 // line is optimistic; a run whose line does not reach the target within kForecastEpochs has
 // stalled whatever its budget.
-double epochs_to_target(const TrainSummary& s, const RunFacts& f, const Fit& fit,
-                        std::size_t span) {
-  std::vector<const EpochRecord*> epochs;
-  for (const auto& r : s.history)
-    if (!r.within_epoch) epochs.push_back(&r);
-  if (span == 0 || epochs.size() <= span) return std::numeric_limits<double>::infinity();
-  const EpochRecord& last = *epochs.back();
-  const EpochRecord& from = *epochs[epochs.size() - 1 - span];
+// A noisy curve read by its envelope: the best loss (and accuracy) of the last `span`
+// epochs against the best before them. Steady progress reads as with the end points; a
+// loss that flips up and down around a plateau makes no new lows and reads as no pace.
+struct Envelope {
+  double loss_then, loss_now, accuracy_then, accuracy_now;
+};
+
+Envelope envelope_of(const std::vector<const EpochRecord*>& epochs, std::size_t span) {
+  Envelope e{std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(), -1.0,
+             -1.0};
+  for (std::size_t i = 0; i < epochs.size(); ++i) {
+    const bool recent = i + span >= epochs.size();
+    double& loss = recent ? e.loss_now : e.loss_then;
+    double& accuracy = recent ? e.accuracy_now : e.accuracy_then;
+    loss = std::min(loss, epochs[i]->loss);
+    accuracy = std::max(accuracy, epochs[i]->accuracy);
+  }
+  return e;
+}
+
+double epochs_to_target(const RunFacts& f, const Fit& fit, const Envelope& e, std::size_t span) {
+  if (span == 0) return std::numeric_limits<double>::infinity();
   const double n = static_cast<double>(span);
   const auto away = [&](double now, double then, double goal, double sign) {
     const double pace = sign * (now - then) / n;  // toward the goal, per epoch
@@ -440,12 +453,17 @@ double epochs_to_target(const TrainSummary& s, const RunFacts& f, const Fit& fit
     return pace > 0 ? gap / pace : std::numeric_limits<double>::infinity();
   };
   double epochs_left = 0.0;
-  if (f.target.accuracy)
-    epochs_left = std::max(epochs_left, away(last.accuracy, from.accuracy, *f.target.accuracy, 1));
-  const double goal_loss = f.target.loss       ? *f.target.loss
-                           : f.target.stated() ? -1.0
-                                               : th::kConvergedLossShare * fit.baseline;
-  if (goal_loss > 0) epochs_left = std::max(epochs_left, away(last.loss, from.loss, goal_loss, -1));
+  if (f.target.accuracy) epochs_left = away(e.accuracy_now, e.accuracy_then, *f.target.accuracy, 1);
+  if (f.target.loss)
+    epochs_left = std::max(epochs_left, away(e.loss_now, e.loss_then, *f.target.loss, -1));
+  if (!f.target.stated()) {
+    // The good fit: its loss, with the accuracy off chance level (kLearnedShare).
+    const double K = static_cast<double>(f.arch.sizes.back());
+    const double learned = 1 / K + th::kLearnedShare * (1 - 1 / K);
+    epochs_left =
+        std::max(away(e.loss_now, e.loss_then, th::kConvergedLossShare * fit.baseline, -1),
+                 away(e.accuracy_now, e.accuracy_then, learned, 1));
+  }
   return epochs_left;
 }
 
@@ -472,7 +490,7 @@ std::string target_words(const Target& t) {
   return text;
 }
 
-Fit fit_of(const TrainSummary& s, const RunFacts& f, const std::vector<double>& losses) {
+Fit fit_of(const TrainSummary& s, const RunFacts& f) {
   Fit fit{};
   const double L0 = s.initial_loss;
   fit.baseline = std::min(L0, chance_loss(f));
@@ -487,13 +505,18 @@ Fit fit_of(const TrainSummary& s, const RunFacts& f, const std::vector<double>& 
   // judged by where it is heading, not by how long it was given. The first epoch's fall
   // from the initial loss (the largest of nearly any run) counts only when it is the only
   // one. With --epochs 0 there is no epoch to look back to (n = 1).
-  const std::size_t n = losses.size();
+  std::vector<const EpochRecord*> epochs;
+  for (const auto& r : s.history)
+    if (!r.within_epoch) epochs.push_back(&r);
+  const std::size_t n = epochs.size();
   const std::size_t span =
       n <= 2 ? n - 1 : std::min<std::size_t>(static_cast<std::size_t>(th::kRecentEpochs), n - 2);
   fit.span = static_cast<int>(span);
-  const double from = span > 0 ? losses[n - 1 - span] : 0.0;
-  fit.recent = from > 0 ? (from - losses.back()) / from / static_cast<double>(span) : 0.0;
-  fit.epochs_to_target = epochs_to_target(s, f, fit, span);
+  const Envelope e = envelope_of(epochs, span);
+  fit.recent = span > 0 && e.loss_then > 0 && std::isfinite(e.loss_then)
+                   ? (e.loss_then - e.loss_now) / e.loss_then / static_cast<double>(span)
+                   : 0.0;
+  fit.epochs_to_target = epochs_to_target(f, fit, e, span);
   return fit;
 }
 
@@ -520,8 +543,8 @@ void judge_stall(Verdict& v, const TrainSummary& s, const RunFacts& f,
 void judge_slow(Verdict& v, const TrainSummary& s, const RunFacts& f, const Fit& fit) {
   v.verdict = VerdictKind::slow;
   v.cause = Cause::budget;
-  v.explanation = "the loss was still falling at the end (" + fmt("%.1f%%", 100 * fit.recent) +
-                  " per epoch over the last " +
+  v.explanation = "the loss was still falling at the end (its best fell " +
+                  fmt("%.1f%%", 100 * fit.recent) + " per epoch over the last " +
                   (fit.span == 1 ? std::string("epoch") : std::to_string(fit.span) + " epochs") +
                   ") and had not yet reached " +
                   (f.target.stated() ? "the target (" + target_words(f.target) + ")."
@@ -582,7 +605,7 @@ Verdict judge(const TrainSummary& s, const RunFacts& f) {
     judge_divergence(v, s, f, worst, lr_bound);
     return v;
   }
-  const Fit fit = fit_of(s, f, losses);
+  const Fit fit = fit_of(s, f);
   if (fit.good)
     judge_convergence(v, s, f, lr_bound);
   else if (collapsed_after_spike(s, fit))

@@ -59,9 +59,13 @@ TEST_F(LrFindTest, TheSuggestionTrainsAndTenTimesTheDivergencePointDiverges) {
   EXPECT_TRUE(good["diverged_at_step"].is_null()) << good.dump();
   EXPECT_LT(good["final_loss"].get<double>(), 0.5 * good["initial_loss"].get<double>());
 
+  // Ten times past it the loss overflows, or ends far above its start (a run too short for
+  // the trainer's 100-step stop keeps going to its end).
   const json bad = train_summary(10 * diverged);
-  EXPECT_FALSE(bad["diverged_at_step"].is_null()) << bad.dump();
-  EXPECT_EQ(bad["verdict"], "diverged");
+  EXPECT_EQ(bad["verdict"], "diverged") << bad.dump();
+  EXPECT_TRUE(bad["final_loss"].is_null() ||
+              bad["final_loss"].get<double>() > 10 * bad["initial_loss"].get<double>())
+      << bad.dump();
 }
 
 TEST_F(LrFindTest, TextJsonAndCsvShowTheSameCurveAndSuggestion) {

@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "support/machine.h"
 #include "support/read_text.h"
 #include "support/run_command.h"
 #include "support/sweep_rows.h"
@@ -47,20 +48,7 @@ bool updating() {
   return v && std::string(v) == "1";
 }
 
-// The CPU's model name, its vector extensions and the build's flags: what the last bits
-// depend on.
-std::string machine_signature() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line, model, flags;
-  while (std::getline(in, line) && (model.empty() || flags.empty())) {
-    if (model.empty() && line.starts_with("model name")) model = line.substr(line.find(':') + 2);
-    if (flags.empty() && line.starts_with("flags")) flags = line;
-  }
-  std::string vector;
-  for (const char* f : {"avx512f", "avx512bw", "avx512vl", "avx2", "fma"})
-    if (flags.find(std::string(" ") + f) != std::string::npos) vector += std::string(" ") + f;
-  return model + " |" + vector + "\nbuild: " + MLPSCOPE_BUILD_FLAVOUR + "\n";
-}
+using mlpscope::testing::machine_signature;
 
 // JSON without its wall-clock fields, at any depth.
 void drop_times(nlohmann::json& j) {

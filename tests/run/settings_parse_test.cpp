@@ -32,12 +32,37 @@ TEST(WatchConfig, DefaultsOfTheTableAreTheStructsDefaults) {
     EXPECT_EQ(parsed.probe_samples, plain.probe_samples);
     EXPECT_EQ(parsed.sharpness_every, plain.sharpness_every);
     EXPECT_EQ(parsed.every, plain.every);
+    EXPECT_FALSE(parsed.target.stated());
   }
   std::set<std::string> train_names, sweep_names;
   for (const auto& o : watch_options(true)) train_names.insert(o.name);
   for (const auto& o : watch_options(false)) sweep_names.insert(o.name);
-  EXPECT_EQ(train_names, (std::set<std::string>{"probe-samples", "sharpness-every", "every"}));
-  EXPECT_EQ(sweep_names, (std::set<std::string>{"probe-samples", "sharpness-every"}));
+  EXPECT_EQ(train_names, (std::set<std::string>{"probe-samples", "sharpness-every",
+                                                "target-accuracy", "target-loss", "every"}));
+  EXPECT_EQ(sweep_names, (std::set<std::string>{"probe-samples", "sharpness-every",
+                                                "target-accuracy", "target-loss"}));
+}
+
+// A target is an accuracy in (0, 1] or a positive finite loss; anything else is refused
+// naming the setting.
+TEST(WatchConfig, TargetsAreCheckedAndRead) {
+  const WatchConfig w =
+      parse_watch_config({{"target-accuracy", "0.85"}, {"target-loss", "0.3"}}, false);
+  EXPECT_EQ(w.target.accuracy, 0.85);
+  EXPECT_EQ(w.target.loss, 0.3);
+  EXPECT_EQ(parse_watch_config({{"target-accuracy", "1"}}, true).target.accuracy, 1.0);
+  for (const char* bad : {"0", "1.01", "-0.5", "ninety", "nan"})
+    EXPECT_EQ(refused_setting([&] {
+                parse_watch_config({{"target-accuracy", bad}}, true);
+              }),
+              "target-accuracy")
+        << bad;
+  for (const char* bad : {"0", "-1", "inf", "nan", "low"})
+    EXPECT_EQ(refused_setting([&] {
+                parse_watch_config({{"target-loss", bad}}, true);
+              }),
+              "target-loss")
+        << bad;
 }
 
 TEST(WatchConfig, ParsesValuesAndRefusesBadOnesNamingTheSetting) {

@@ -1,0 +1,68 @@
+// A slice of the labelled verdict corpus (bench/verdicts/corpus.py, docs/verdicts.md): the
+// first five named cases of the issue that measured the verdicts, each trained ten times
+// past its budget for its true outcome, judged at the default budget, predicted by diagnose
+// and, where it failed, rerun with its first suggestion. Each must come out as measured:
+//   He, lr 1, cross-entropy        diverged, lr_too_high, first suggestion a smaller lr
+//   He, lr 0.1, cross-entropy      converged (6x the stable bound: the catapult regime)
+//   u[-0.5,0.5], lr 0.1, CE        converged
+//   u[-1,1], depth 3, MSE, lr 0.1  stalled in the absorbing state, named as such
+//   u[-1,1], MSE, lr 0.01          stalled, saturated output
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "support/fixtures.h"
+#include "support/numpy.h"
+#include "support/run_command.h"
+
+namespace {
+
+class VerdictCorpus : public mlpscope::testing::TempDirTest {};
+
+TEST_F(VerdictCorpus, TheNamedCasesComeOutAsMeasured) {
+  const auto r = mlpscope::testing::run_command(
+      {mlpscope::testing::kPython, MLPSCOPE_SOURCE_DIR "/bench/verdicts/corpus.py", "--mlpscope",
+       MLPSCOPE_BINARY, "--slice", "5", "--jobs", "2", "--out", dir_.string()});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::map<std::string, nlohmann::json> rows;
+  std::ifstream in(dir_ / "runs.jsonl");
+  for (std::string line; std::getline(in, line);) {
+    const auto row = nlohmann::json::parse(line);
+    rows[row["case"]["story"]] = row;
+  }
+  const auto tables = nlohmann::json::parse(std::ifstream(dir_ / "tables.json"));
+  ASSERT_EQ(rows.size(), 5u) << r.out;
+  auto truth = [&](const std::string& story) {
+    return tables["truth"][rows[story]["key"].get<std::string>()].get<std::string>();
+  };
+  auto verdict = [&](const std::string& story) { return rows[story]["verdict"]; };
+
+  EXPECT_EQ(truth("he-lr1-ce"), "diverged");
+  EXPECT_EQ(verdict("he-lr1-ce")["verdict"], "diverged");
+  EXPECT_EQ(verdict("he-lr1-ce")["cause"], "lr_too_high");
+  EXPECT_TRUE(verdict("he-lr1-ce")["suggestions"][0].get<std::string>().starts_with("--lr 0.00"));
+  EXPECT_EQ(rows["he-lr1-ce"]["prediction"]["verdict"], "diverged");
+  for (const char* story : {"he-lr0.1-ce", "u0.5-lr0.1-ce"}) {
+    EXPECT_EQ(truth(story), "converged") << story;
+    EXPECT_EQ(verdict(story)["verdict"], "converged") << story;
+    EXPECT_EQ(rows[story]["prediction"]["verdict"], "converged") << story;
+    EXPECT_EQ(rows[story]["prediction"]["regime"], "catapult") << story;
+  }
+  for (const char* story : {"u1-d3-mse", "readme-u1-mse"}) {
+    EXPECT_EQ(truth(story), "stalled") << story;
+    EXPECT_EQ(verdict(story)["verdict"], "stalled") << story;
+    EXPECT_EQ(verdict(story)["cause"], "saturated_output") << story;
+    EXPECT_EQ(rows[story]["prediction"]["verdict"], "stalled") << story;
+  }
+  EXPECT_NE(verdict("u1-d3-mse")["explanation"].get<std::string>().find("absorbing state"),
+            std::string::npos);
+  // The tables count what the rows say.
+  EXPECT_EQ(tables["tables"]["verdict"]["total"], 5);
+  EXPECT_EQ(tables["tables"]["verdict"]["agree"], 5);
+  EXPECT_EQ(tables["tables"]["suggestion"]["total"], 3);
+}
+
+}  // namespace
