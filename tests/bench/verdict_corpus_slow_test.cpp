@@ -75,7 +75,9 @@ TEST_F(VerdictCorpus, TheNamedCasesComeOutAsMeasured) {
   }
   EXPECT_EQ(tables["tables"]["verdict"]["agree"], agree);
   EXPECT_EQ(tables["tables"]["suggestion"]["total"], failed);
-  if (mlpscope::testing::on_reference_machine()) EXPECT_EQ(agree, 5);
+  if (mlpscope::testing::on_reference_machine()) {
+    EXPECT_EQ(agree, 5);
+  }
 }
 
 }  // namespace
