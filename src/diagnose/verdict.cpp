@@ -92,12 +92,16 @@ std::optional<Evidence> saturation_evidence(const RunFacts& f, const EpochRecord
   return e;
 }
 
+// The bound's formula as the explanation names it: heavy-ball momentum μ widens it.
+std::string bound_formula(const RunFacts& f) { return f.momentum > 0 ? "2(1+μ)/λ0" : "2/λ0"; }
+
 // A larger step: half the stability bound where it is known and larger (the largest step
 // that is safe from the first one), else ten times this one.
 std::string larger_lr(const RunFacts& f) {
   const auto bound = stable_lr(f);
   if (bound && !f.adaptive && *bound / 2 > f.lr)
-    return "--lr " + num(*bound / 2) + " (half the stability bound 2/λ0 = " + num(*bound) + ")";
+    return "--lr " + num(*bound / 2) + " (half the stability bound " + bound_formula(f) + " = " +
+           num(*bound) + ")";
   return "--lr " + num(f.lr * 10);
 }
 
@@ -333,9 +337,9 @@ std::string spike_words(const TrainSummary& s) {
 // Where lr stands against the stability bound measured at initialization, in words.
 std::string against_bound(const RunFacts& f, const std::optional<double>& lr_bound) {
   if (!lr_bound || f.adaptive) return "";
-  return "lr " + num(f.lr) + " is " + num(f.lr / *lr_bound) +
-         "x the stability bound 2/λ0 = " + num(*lr_bound) +
-         " measured at initialization (sharpness " + num(*f.sharpness_at_init) + ")";
+  return "lr " + num(f.lr) + " is " + num(f.lr / *lr_bound) + "x the stability bound " +
+         bound_formula(f) + " = " + num(*lr_bound) + " measured at initialization (sharpness " +
+         num(*f.sharpness_at_init) + ")";
 }
 
 // A spike the run came back from: named, since it explains a rough start and is how a step
