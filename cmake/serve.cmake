@@ -64,3 +64,5 @@ add_library(mlpscope_serve STATIC ${MLPSCOPE_SERVE_SOURCES}
 target_link_libraries(mlpscope_serve PUBLIC mlpscope_lib PkgConfig::HTTPLIB
                       PRIVATE mlpscope_warnings)
 mlpscope_precompile(mlpscope_serve ${MLPSCOPE_PCH_CORE})
+mlpscope_unity(mlpscope_serve)
+mlpscope_unity_eigen_first(mlpscope_serve)

@@ -54,7 +54,7 @@ void print_gradients(const CheckResult& r) {
   if (!bug.fix.empty()) std::printf("fix       %s\n", bug.fix.c_str());
 }
 
-int run(CommandOptions& options) {
+int check_main(CommandOptions& options) {
   options.apply_config();
   const RunConfig config = parse_run_config(options.values_of(check_run_options()));
   const DiagnoseConfig dc = parse_diagnose_config(options.values_of(diagnose_options()));
@@ -91,7 +91,7 @@ Action add_check_command(CLI::App& root) {
       "Bug classes: none, softmax_jacobian_missing, scale, sign, output_activation_derivative,\n"
       "missing_activation_derivative, derivative_at_activation, wrong_layer_input, transposed,\n"
       "unknown (docs/check.md).");
-  return [options] { return run(*options); };
+  return [options] { return check_main(*options); };
 }
 
 }  // namespace mlpscope::cli

@@ -20,7 +20,7 @@ namespace mlpscope::cli {
 
 namespace {
 
-int run(CommandOptions& options) {
+int diagnose_main(CommandOptions& options) {
   options.apply_config();
   const RunConfig config = parse_run_config(options.run_values());
   const DiagnoseConfig dc = parse_diagnose_config(options.values_of(diagnose_options()));
@@ -50,7 +50,7 @@ Action add_diagnose_command(CLI::App& root) {
       "Example (the case this tool exists for):\n"
       "  mlpscope diagnose --loss mse --init uniform:-1,1 --lr 0.01 --limit 10000\n\n" +
       describe_thresholds());
-  return [options] { return run(*options); };
+  return [options] { return diagnose_main(*options); };
 }
 
 }  // namespace mlpscope::cli

@@ -14,7 +14,7 @@ namespace mlpscope::cli {
 
 namespace {
 
-int run(CommandOptions& options) {
+int eval_main(CommandOptions& options) {
   options.apply_config();
   if (options.get("model").empty()) setting_error("model", "required");
   const Model model = load_model(options.get("model"));
@@ -73,7 +73,7 @@ Action add_eval_command(CLI::App& root) {
   options->add("limit", "0", "use only the first N samples (0: all)");
   options->add("json", "false", "print the result as one JSON object", true);
   options->add_config_option();
-  return [options] { return run(*options); };
+  return [options] { return eval_main(*options); };
 }
 
 }  // namespace mlpscope::cli

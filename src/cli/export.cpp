@@ -12,7 +12,7 @@ namespace mlpscope::cli {
 
 namespace {
 
-int run(CommandOptions& options) {
+int export_main(CommandOptions& options) {
   options.apply_config();
   const std::string& output = options.get("output");
   if (options.get("model").empty()) setting_error("model", "required");
@@ -43,7 +43,7 @@ Action add_export_command(CLI::App& root) {
       "  w = json.load(open('weights.json'))\n"
       "  for layer, lin in zip(w['layers'], linears):\n"
       "      lin.weight.data = torch.tensor(layer['weight'], dtype=torch.float64)");
-  return [options] { return run(*options); };
+  return [options] { return export_main(*options); };
 }
 
 }  // namespace mlpscope::cli

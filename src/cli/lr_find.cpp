@@ -141,7 +141,7 @@ void write_csv(const LrRangeResult& r, const std::string& path) {
   if (!out) throw Error("cannot write " + path);
 }
 
-int run(CommandOptions& options) {
+int lr_find_main(CommandOptions& options) {
   options.apply_config();
   RunConfig config = parse_run_config(options.run_values());
   config.test = "none";  // the test measures the training loss alone
@@ -179,7 +179,7 @@ Action add_lr_find_command(CLI::App& root) {
       "Example (the story's network; docs/lr-find.md):\n"
       "  mlpscope lr-find --data fashion-mnist --limit 3000 --hidden 128,64 --loss mse "
       "--init uniform:-1,1");
-  return [options] { return run(*options); };
+  return [options] { return lr_find_main(*options); };
 }
 
 }  // namespace mlpscope::cli

@@ -37,7 +37,7 @@ Dataset model_training_data(const Model& model, const std::string& model_path) {
   return data;
 }
 
-int run(CommandOptions& options, const ReportArgs& args) {
+int report_main(CommandOptions& options, const ReportArgs& args) {
   options.apply_config();
   namespace fs = std::filesystem;
   const std::string out = options.get("output");
@@ -93,7 +93,7 @@ Action add_report_command(CLI::App& root) {
       "  mlpscope report run.jsonl --model run.model -o run.html --png figures/\n"
       "  mlpscope report runs/spiral -o sweep.html\n"
       "Figures: docs/report.md.");
-  return [options, args] { return run(*options, *args); };
+  return [options, args] { return report_main(*options, *args); };
 }
 
 }  // namespace mlpscope::cli

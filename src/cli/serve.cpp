@@ -44,7 +44,7 @@ bool loopback(const std::string& host) {
   return host == "127.0.0.1" || host == "localhost" || host == "::1";
 }
 
-int run(CommandOptions& options) {
+int serve_main(CommandOptions& options) {
   const serve::ServeOptions settings = serve_options(options);
   const std::atomic<bool>* interrupted = stop_on_interrupt();
   serve::Server server(settings);
@@ -83,7 +83,7 @@ Action add_serve_command(CLI::App& root) {
       "  mlpscope serve --port 9000 --data-dir ~/data --out runs\n"
       "  mlpscope serve --watch runs/spiral   # a sweep's --out, while it runs\n\n"
       "Open the printed URL (it carries the token). Ctrl-C stops every run and the server.");
-  return [options] { return run(*options); };
+  return [options] { return serve_main(*options); };
 }
 
 }  // namespace mlpscope::cli

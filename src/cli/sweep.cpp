@@ -59,7 +59,7 @@ void write_sweep_report(const std::string& dir, const std::vector<std::string>& 
                "out");
 }
 
-int run(CommandOptions& options, const SweepArgs& args) {
+int sweep_main(CommandOptions& options, const SweepArgs& args) {
   options.apply_config();
   const std::vector<std::string> axes = parse_axes(options.get("axes"));
   // Under mpirun a sweep's ranks share the work; a merge is rank 0's alone.
@@ -141,9 +141,9 @@ Action add_sweep_command(CLI::App& root) {
     // rank 0 alone says so, with status 2; the others end in silence with status 0, since a
     // non-zero status would make mpirun abort the job, which can kill rank 0 before its line
     // is out (as after a refusal by rank 0 alone, sweep/mpi_runner.cpp).
-    if (mpi::rank_from_environment() == 0) return run(*options, *args);
+    if (mpi::rank_from_environment() == 0) return sweep_main(*options, *args);
     try {
-      return run(*options, *args);
+      return sweep_main(*options, *args);
     } catch (const Error&) {
       return 0;
     }

@@ -53,7 +53,7 @@ void print_scan(const ScanSettings& scan, const std::optional<double>& found,
   }
 }
 
-int run(CommandOptions& options) {
+int toy_main(CommandOptions& options) {
   options.apply_config();
   const ToySettings s = parse_toy_settings(options.values_of(toy_options()));
   const ToyRun toy = run_toy(s, options.flag("scan"));
@@ -101,7 +101,7 @@ Action add_toy_command(CLI::App& root) {
   options->add("png", "",
                "with --report, also write each figure as DIR/NAME.png (needs headless Chromium)");
   options->add_config_option();
-  return [options] { return run(*options); };
+  return [options] { return toy_main(*options); };
 }
 
 }  // namespace mlpscope::cli

@@ -115,7 +115,7 @@ void report_interruption(const TrainSummary& s, const std::string& log, const st
                where.c_str());
 }
 
-int run(CommandOptions& options) {
+int train_main(CommandOptions& options) {
   options.apply_config();
   const RunConfig config = parse_run_config(options.run_values());
   const bool json = options.flag("json"), quiet = options.flag("quiet");
@@ -182,7 +182,7 @@ Action add_train_command(CLI::App& root) {
       "  mlpscope train --data spiral:n=400 --hidden 32,32 --optimizer adam --lr 0.01\n"
       "  mlpscope train --loss mse --init uniform:-1,1 --lr 0.01 --log run.jsonl\n\n" +
       describe_thresholds());
-  return [options] { return run(*options); };
+  return [options] { return train_main(*options); };
 }
 
 }  // namespace mlpscope::cli

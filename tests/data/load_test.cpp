@@ -40,7 +40,7 @@ class LoadTest : public testing::TempDirTest {
   }
 };
 
-std::string error_of(const std::string& spec) {
+std::string load_error_of(const std::string& spec) {
   return testing::error_of([&] { load_data(spec); });
 }
 
@@ -69,25 +69,25 @@ TEST(Load, SyntheticOptions) {
 }
 
 TEST(Load, BadSyntheticSpecsNameSpecAndKey) {
-  EXPECT_MESSAGE_HAS(error_of("spiral:n=0"), "data spec 'spiral:n=0'");
-  EXPECT_MESSAGE_HAS(error_of("spiral:n=0"), "n=0 must be at least 1");
-  EXPECT_MESSAGE_HAS(error_of("spiral:n=abc"), "data spec 'spiral:n=abc': n: 'abc'");
-  EXPECT_MESSAGE_HAS(error_of("xor:noise=-1"), "noise=-1");
-  EXPECT_MESSAGE_HAS(error_of("xor:noise=nan"), "data spec 'xor:noise=nan': noise");
-  EXPECT_MESSAGE_HAS(error_of("spiral:seed=-3"), "seed=-3");
-  EXPECT_MESSAGE_HAS(error_of("spiral:width=3"), "unknown key 'width'");
-  EXPECT_MESSAGE_HAS(error_of("spiral:n=3,n=4"), "key 'n' is given twice");
-  EXPECT_MESSAGE_HAS(error_of("spiral:n"), "expected key=value, got 'n'");
-  EXPECT_MESSAGE_HAS(error_of("moons:classes=3"), "data spec 'moons:classes=3'");
-  EXPECT_MESSAGE_HAS(error_of("moons:classes=3"), "always has 2 classes");
+  EXPECT_MESSAGE_HAS(load_error_of("spiral:n=0"), "data spec 'spiral:n=0'");
+  EXPECT_MESSAGE_HAS(load_error_of("spiral:n=0"), "n=0 must be at least 1");
+  EXPECT_MESSAGE_HAS(load_error_of("spiral:n=abc"), "data spec 'spiral:n=abc': n: 'abc'");
+  EXPECT_MESSAGE_HAS(load_error_of("xor:noise=-1"), "noise=-1");
+  EXPECT_MESSAGE_HAS(load_error_of("xor:noise=nan"), "data spec 'xor:noise=nan': noise");
+  EXPECT_MESSAGE_HAS(load_error_of("spiral:seed=-3"), "seed=-3");
+  EXPECT_MESSAGE_HAS(load_error_of("spiral:width=3"), "unknown key 'width'");
+  EXPECT_MESSAGE_HAS(load_error_of("spiral:n=3,n=4"), "key 'n' is given twice");
+  EXPECT_MESSAGE_HAS(load_error_of("spiral:n"), "expected key=value, got 'n'");
+  EXPECT_MESSAGE_HAS(load_error_of("moons:classes=3"), "data spec 'moons:classes=3'");
+  EXPECT_MESSAGE_HAS(load_error_of("moons:classes=3"), "always has 2 classes");
 }
 
 TEST(Load, UnknownKindListsTheValidOnes) {
-  const std::string message = error_of("cifar10:/data");
+  const std::string message = load_error_of("cifar10:/data");
   EXPECT_MESSAGE_HAS(message, "unknown data kind 'cifar10'");
   for (const char* kind : {"fashion-mnist", "mnist:DIR", "idx:", "csv:", "spiral", "gaussians"})
     EXPECT_MESSAGE_HAS(message, kind);
-  EXPECT_MESSAGE_HAS(error_of(""), "unknown data kind ''");
+  EXPECT_MESSAGE_HAS(load_error_of(""), "unknown data kind ''");
 }
 
 TEST_F(LoadTest, CsvHasNoTestSplit) {
@@ -100,9 +100,9 @@ TEST_F(LoadTest, CsvHasNoTestSplit) {
   EXPECT_EQ(pair.train.num_classes, 4);
   EXPECT_EQ(pair.train.values, (std::vector<double>{1, 3, 4, 5}));
   EXPECT_EQ(load_dataset(spec, true).values, pair.train.values);  // the training set
-  EXPECT_MESSAGE_HAS(error_of("csv:" + file + ",sep=;"), "unknown key 'sep'");
-  EXPECT_MESSAGE_HAS(error_of("csv:" + file + ",classes=0"), "classes=0 must be at least 1");
-  EXPECT_MESSAGE_HAS(error_of("csv:"), "expected csv:PATH");
+  EXPECT_MESSAGE_HAS(load_error_of("csv:" + file + ",sep=;"), "unknown key 'sep'");
+  EXPECT_MESSAGE_HAS(load_error_of("csv:" + file + ",classes=0"), "classes=0 must be at least 1");
+  EXPECT_MESSAGE_HAS(load_error_of("csv:"), "expected csv:PATH");
 }
 
 TEST_F(LoadTest, IdxGuessesTheLabelsFile) {
@@ -116,7 +116,7 @@ TEST_F(LoadTest, IdxGuessesTheLabelsFile) {
   EXPECT_EQ(pair.train.labels, (std::vector<std::int32_t>{0, 1, 2, 0, 1}));
   const std::string labels = path("toy-labels-idx1-ubyte");
   EXPECT_EQ(load_dataset("idx:" + images + "," + labels, true).labels, pair.train.labels);
-  EXPECT_MESSAGE_HAS(error_of("idx:" + path("pixels")), "cannot guess the labels file");
+  EXPECT_MESSAGE_HAS(load_error_of("idx:" + path("pixels")), "cannot guess the labels file");
 }
 
 TEST_F(LoadTest, MnistDirectoryWithAndWithoutTestSplit) {
@@ -137,10 +137,10 @@ TEST_F(LoadTest, MnistDirectoryWithAndWithoutTestSplit) {
 }
 
 TEST_F(LoadTest, MnistErrors) {
-  EXPECT_MESSAGE_HAS(error_of("mnist:" + path("nowhere")), "no directory");
+  EXPECT_MESSAGE_HAS(load_error_of("mnist:" + path("nowhere")), "no directory");
   write("train-images-idx3-ubyte", {});
-  EXPECT_MESSAGE_HAS(error_of("mnist:" + dir_.string()), "no train-labels-idx1-ubyte[.gz]");
-  EXPECT_MESSAGE_HAS(error_of("mnist:"), "expected mnist:DIR");
+  EXPECT_MESSAGE_HAS(load_error_of("mnist:" + dir_.string()), "no train-labels-idx1-ubyte[.gz]");
+  EXPECT_MESSAGE_HAS(load_error_of("mnist:"), "expected mnist:DIR");
 }
 
 TEST(Load, FashionMnist) {
@@ -158,7 +158,7 @@ TEST(Load, FashionMnist) {
   EXPECT_EQ(pair.test->dim, 784);
   EXPECT_EQ(pair.test->num_classes, 10);
   EXPECT_EQ(pair.test->name, "fashion-mnist (test)");
-  EXPECT_MESSAGE_HAS(error_of("fashion-mnist:x"), "takes no arguments");
+  EXPECT_MESSAGE_HAS(load_error_of("fashion-mnist:x"), "takes no arguments");
 }
 
 }  // namespace

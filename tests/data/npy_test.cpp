@@ -46,7 +46,7 @@ std::string raw(std::vector<T> values, bool swap = false) {
   return out;
 }
 
-std::string error_of(const Bytes& bytes) {
+std::string npy_error_of(const Bytes& bytes) {
   return testing::error_of([&] { (void)parse_npy(bytes, "t.npy"); });
 }
 
@@ -132,24 +132,25 @@ TEST(Npy, ConversionsRefuseWhatTheyCannotHold) {
 }
 
 TEST(Npy, RefusesBadMagicVersionAndLengths) {
-  EXPECT_MESSAGE_HAS(error_of(Bytes{'N', 'U', 'M'}), "t.npy: not a .npy file");
+  EXPECT_MESSAGE_HAS(npy_error_of(Bytes{'N', 'U', 'M'}), "t.npy: not a .npy file");
   const std::string zip = "PK\x03\x04rest";
-  EXPECT_MESSAGE_HAS(error_of(Bytes(zip.begin(), zip.end())), "(an .npz archive?)");
+  EXPECT_MESSAGE_HAS(npy_error_of(Bytes(zip.begin(), zip.end())), "(an .npz archive?)");
   const Bytes file = npy_file(dict("<f8", "(1,)"), raw<double>({1}));
   Bytes version_4 = file;
   version_4[6] = 4;
-  EXPECT_MESSAGE_HAS(error_of(version_4), "format version 4.0");
-  EXPECT_MESSAGE_HAS(error_of(Bytes(file.begin(), file.begin() + 7)), "inside the version");
-  EXPECT_MESSAGE_HAS(error_of(Bytes(file.begin(), file.begin() + 9)), "inside the header length");
+  EXPECT_MESSAGE_HAS(npy_error_of(version_4), "format version 4.0");
+  EXPECT_MESSAGE_HAS(npy_error_of(Bytes(file.begin(), file.begin() + 7)), "inside the version");
+  EXPECT_MESSAGE_HAS(npy_error_of(Bytes(file.begin(), file.begin() + 9)),
+                     "inside the header length");
   Bytes long_header = npy_file(dict("<f8", "(1,)"), raw<double>({1}));
   long_header[8] = 0xff;
   long_header[9] = 0xff;
-  EXPECT_MESSAGE_HAS(error_of(long_header), "claims 65535 bytes");
+  EXPECT_MESSAGE_HAS(npy_error_of(long_header), "claims 65535 bytes");
 }
 
 TEST(Npy, RefusesBadHeaders) {
   const auto header_error = [](const std::string& header) {
-    return error_of(npy_file(header, raw<double>({1})));
+    return npy_error_of(npy_file(header, raw<double>({1})));
   };
   EXPECT_MESSAGE_HAS(header_error("['descr']"), "t.npy: header: expected '{'");
   EXPECT_MESSAGE_HAS(header_error("{'descr': '<f8', 'shape': (1,)}"), "'fortran_order' is missing");
@@ -168,7 +169,7 @@ TEST(Npy, RefusesBadHeaders) {
 
 TEST(Npy, RefusesDtypesItDoesNotRead) {
   const auto dtype_error = [](const std::string& descr) {
-    return error_of(npy_file(dict(descr, "(1,)"), raw<double>({1})));
+    return npy_error_of(npy_file(dict(descr, "(1,)"), raw<double>({1})));
   };
   EXPECT_MESSAGE_HAS(dtype_error("|O"), "object array");
   EXPECT_MESSAGE_HAS(dtype_error("<c16"), "(complex) is not read");
@@ -176,26 +177,27 @@ TEST(Npy, RefusesDtypesItDoesNotRead) {
   EXPECT_MESSAGE_HAS(dtype_error("<U3"), "unicode");
   EXPECT_MESSAGE_HAS(dtype_error("<i3"), "element size");
   EXPECT_MESSAGE_HAS(dtype_error("<M8[ns]"), "datetime");
-  EXPECT_MESSAGE_HAS(error_of(npy_file("{'descr': [('a', '<f4')], 'fortran_order': False, "
-                                       "'shape': (1,)}")),
+  EXPECT_MESSAGE_HAS(npy_error_of(npy_file("{'descr': [('a', '<f4')], 'fortran_order': False, "
+                                           "'shape': (1,)}")),
                      "structured dtype");
 }
 
 TEST(Npy, RefusesShapesThatDoNotFitTheData) {
-  EXPECT_MESSAGE_HAS(error_of(npy_file(dict("<f8", "(1099511627776, 1099511627776)"))),
+  EXPECT_MESSAGE_HAS(npy_error_of(npy_file(dict("<f8", "(1099511627776, 1099511627776)"))),
                      "is absurd");
-  EXPECT_MESSAGE_HAS(error_of(npy_file(dict("<f8", "(0, 4611686018427387904)"))), "is absurd");
-  const std::string message = error_of(npy_file(dict("<f8", "(1000000000,)"), raw<double>({1})));
+  EXPECT_MESSAGE_HAS(npy_error_of(npy_file(dict("<f8", "(0, 4611686018427387904)"))), "is absurd");
+  const std::string message =
+      npy_error_of(npy_file(dict("<f8", "(1000000000,)"), raw<double>({1})));
   EXPECT_MESSAGE_HAS(message, "t.npy: truncated data: shape (1000000000,) of float64");
   EXPECT_MESSAGE_HAS(message, "the file holds 8");
-  EXPECT_MESSAGE_HAS(error_of(npy_file(dict("<f8", "(1,)"), raw<double>({1, 2}))),
+  EXPECT_MESSAGE_HAS(npy_error_of(npy_file(dict("<f8", "(1,)"), raw<double>({1, 2}))),
                      "8 unexpected bytes after the data");
 }
 
 TEST(Npy, EveryPrefixOfAFileIsRefusedCleanly) {
   const Bytes file = npy_file(dict("<i2", "(2, 2)", true), raw<std::int16_t>({1, 2, 3, 4}));
   for (std::size_t n = 0; n < file.size(); ++n)
-    EXPECT_NE(error_of(Bytes(file.begin(), file.begin() + static_cast<std::ptrdiff_t>(n))), "")
+    EXPECT_NE(npy_error_of(Bytes(file.begin(), file.begin() + static_cast<std::ptrdiff_t>(n))), "")
         << n;
 }
 

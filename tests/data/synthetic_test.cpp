@@ -22,7 +22,7 @@ SyntheticOptions with(Index n, std::optional<double> noise, Index classes, std::
   return options;
 }
 
-std::string error_of(const std::string& kind, const SyntheticOptions& options) {
+std::string synthetic_error_of(const std::string& kind, const SyntheticOptions& options) {
   return testing::error_of([&] { make_synthetic(kind, options); });
 }
 
@@ -65,10 +65,10 @@ TEST_P(EveryKind, DefaultNoiseAndName) {
 }
 
 TEST_P(EveryKind, BadOptionsNameTheKindAndKey) {
-  EXPECT_MESSAGE_HAS(error_of(GetParam(), with(0, std::nullopt, 2, 0)), "n=0");
-  EXPECT_MESSAGE_HAS(error_of(GetParam(), with(10, -0.5, 2, 0)), "noise=-0.5");
-  EXPECT_MESSAGE_HAS(error_of(GetParam(), with(10, NAN, 2, 0)), "noise=");
-  const std::string one_class = error_of(GetParam(), with(10, std::nullopt, 1, 0));
+  EXPECT_MESSAGE_HAS(synthetic_error_of(GetParam(), with(0, std::nullopt, 2, 0)), "n=0");
+  EXPECT_MESSAGE_HAS(synthetic_error_of(GetParam(), with(10, -0.5, 2, 0)), "noise=-0.5");
+  EXPECT_MESSAGE_HAS(synthetic_error_of(GetParam(), with(10, NAN, 2, 0)), "noise=");
+  const std::string one_class = synthetic_error_of(GetParam(), with(10, std::nullopt, 1, 0));
   EXPECT_MESSAGE_HAS(one_class, GetParam() + ": classes=1");
 }
 
@@ -77,13 +77,14 @@ INSTANTIATE_TEST_SUITE_P(Synthetic, EveryKind,
 
 TEST(Synthetic, BinarySetsRefuseOtherClassCounts) {
   for (const char* kind : {"circles", "moons", "xor"})
-    EXPECT_MESSAGE_HAS(error_of(kind, with(10, std::nullopt, 3, 0)), "always has 2 classes");
+    EXPECT_MESSAGE_HAS(synthetic_error_of(kind, with(10, std::nullopt, 3, 0)),
+                       "always has 2 classes");
   EXPECT_EQ(make_synthetic("spiral", with(10, std::nullopt, 5, 0)).num_classes, 5);
 }
 
 TEST(Synthetic, UnknownKind) {
   EXPECT_FALSE(is_synthetic("swirl"));
-  EXPECT_MESSAGE_HAS(error_of("swirl", {}), "unknown synthetic data set 'swirl'");
+  EXPECT_MESSAGE_HAS(synthetic_error_of("swirl", {}), "unknown synthetic data set 'swirl'");
 }
 
 // A fixed point of the default spiral: any change to the generator or to Rng shows here.

@@ -10,7 +10,7 @@
 #include "diagnose/thresholds.h"
 #include "diagnose/verdict.h"
 
-namespace mlpscope {
+namespace mlpscope::verdict_target {
 namespace {
 
 namespace th = thresholds;
@@ -280,4 +280,4 @@ TEST(PredictRegime, TooFewRelaxationsPredictAStallOfTheLr) {
 }
 
 }  // namespace
-}  // namespace mlpscope
+}  // namespace mlpscope::verdict_target

@@ -17,7 +17,7 @@ namespace {
 
 using mlpscope::testing::read_text;
 
-const std::string kDoc = MLPSCOPE_SOURCE_DIR "/docs/lr-find.md";
+const std::string kLrFindDoc = MLPSCOPE_SOURCE_DIR "/docs/lr-find.md";
 
 struct Example {
   std::string command;  // after "mlpscope "
@@ -83,7 +83,7 @@ bool have_fashion_mnist() {
 }
 
 TEST(LrFindDoc, ShowsTwoExamples) {
-  const auto found = examples(read_text(kDoc));
+  const auto found = examples(read_text(kLrFindDoc));
   ASSERT_EQ(found.size(), 2u);
   EXPECT_NE(found[0].command.find("--init he_normal"), std::string::npos);
   EXPECT_NE(found[1].command.find("--loss mse"), std::string::npos);
@@ -91,18 +91,18 @@ TEST(LrFindDoc, ShowsTwoExamples) {
 
 TEST(LrFindDoc, TheCrossEntropyExamplePrintsWhatThePageQuotes) {
   if (!have_fashion_mnist()) GTEST_SKIP() << "dataset-fashion-mnist is not installed";
-  expect_prints_what_the_page_quotes(examples(read_text(kDoc)).at(0));
+  expect_prints_what_the_page_quotes(examples(read_text(kLrFindDoc)).at(0));
 }
 
 TEST(LrFindDoc, TheStoryExamplePrintsWhatThePageQuotes) {
   if (!have_fashion_mnist()) GTEST_SKIP() << "dataset-fashion-mnist is not installed";
-  expect_prints_what_the_page_quotes(examples(read_text(kDoc)).at(1));
+  expect_prints_what_the_page_quotes(examples(read_text(kLrFindDoc)).at(1));
 }
 
 TEST(LrFindDoc, EveryOptionIsDocumented) {
   const auto help = mlpscope::testing::run_command({MLPSCOPE_BINARY, "lr-find", "--help"});
   ASSERT_EQ(help.status, 0);
-  const std::string page = read_text(kDoc);
+  const std::string page = read_text(kLrFindDoc);
   const std::string commands = read_text(MLPSCOPE_SOURCE_DIR "/docs/commands.md");
   EXPECT_NE(commands.find("## mlpscope lr-find"), std::string::npos);
   const std::regex option("--[a-z][a-z0-9-]*");

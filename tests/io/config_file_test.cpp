@@ -13,7 +13,7 @@ namespace mlpscope {
 namespace {
 
 // The error message of parse_config(text), or "" when it is accepted.
-std::string error_of(const std::string& text) {
+std::string config_error_of(const std::string& text) {
   return testing::error_of([&] { (void)parse_config(text, "run.toml"); });
 }
 
@@ -41,14 +41,14 @@ TEST(ConfigFile, EntriesKnowTheirLine) {
 }
 
 TEST(ConfigFile, MalformedTomlNamesTheFileAndLine) {
-  const std::string message = error_of("lr = 0.05\nhidden = [8, 8\nepochs = 2\n");
+  const std::string message = config_error_of("lr = 0.05\nhidden = [8, 8\nepochs = 2\n");
   EXPECT_NE(message.find("config run.toml line 3"), std::string::npos) << message;
 }
 
 TEST(ConfigFile, ATableOrADateIsNotAnOptionValue) {
   for (const std::string text : {"[train]\nlr = 0.1\n", "when = 1979-05-27\n", "inline = {a = 1}\n",
                                  "list = [1, {a = 2}]\n"}) {
-    const std::string message = error_of(text);
+    const std::string message = config_error_of(text);
     EXPECT_NE(message.find("line 1, key '"), std::string::npos) << text << " → " << message;
     EXPECT_NE(message.find("expected a string, number, boolean or array"), std::string::npos)
         << message;

@@ -16,7 +16,7 @@
 // captured with, named in reference/machine.txt; elsewhere (another CPU, the -O1
 // sanitizer build) the test skips, saying so. To capture them anew (only from a commit whose
 // results are known good, never to make a failing refactor pass):
-//   MLPSCOPE_UPDATE_REFERENCE=1 build/reference_outputs_test
+//   MLPSCOPE_UPDATE_REFERENCE=1 build/tests/run_tests --gtest_filter='*ReferenceOutputs*'
 #include <gtest/gtest.h>
 #include <unistd.h>
 
