@@ -204,12 +204,17 @@ nlohmann::json grid_definition(const GridSpec& spec, const WatchConfig& watch) {
   nlohmann::json axes = nlohmann::json::array();
   for (const auto& axis : spec.axes) axes.push_back({{"name", axis.name}, {"values", axis.values}});
   nlohmann::json definition = {{"base", base}, {"axes", axes}, {"seeds", spec.seeds}};
-  // Only where not the default, so that the databases of earlier sweeps still resume.
+  // Only where not the default, so that the databases of earlier sweeps still resume. The
+  // target decides each row's verdict, so a sweep resumed with another one would mix
+  // verdicts judged against two targets.
   const WatchConfig defaults;
   if (watch.probe_samples != defaults.probe_samples ||
-      watch.sharpness_every != defaults.sharpness_every)
+      watch.sharpness_every != defaults.sharpness_every || watch.target.stated()) {
     definition["watch"] = {{"probe-samples", watch.probe_samples},
                            {"sharpness-every", watch.sharpness_every < 0 ? "never" : "0"}};
+    if (watch.target.accuracy) definition["watch"]["target-accuracy"] = *watch.target.accuracy;
+    if (watch.target.loss) definition["watch"]["target-loss"] = *watch.target.loss;
+  }
   return definition;
 }
 
@@ -222,9 +227,15 @@ std::string describe_grid_change(const nlohmann::json& before, const nlohmann::j
     note("the --vary axes");
   if (before.value("seeds", nlohmann::json()) != after.value("seeds", nlohmann::json()))
     note("--seeds");
-  const nlohmann::json bw = before.value("watch", nlohmann::json::object()),
-                       aw = after.value("watch", nlohmann::json::object());
-  for (const char* name : {"probe-samples", "sharpness-every"})
+  // A definition without "watch" has the defaults.
+  const auto watch_of = [](const nlohmann::json& definition) {
+    const WatchConfig defaults;
+    nlohmann::json watch = {{"probe-samples", defaults.probe_samples}, {"sharpness-every", "0"}};
+    watch.update(definition.value("watch", nlohmann::json::object()));
+    return watch;
+  };
+  const nlohmann::json bw = watch_of(before), aw = watch_of(after);
+  for (const char* name : {"probe-samples", "sharpness-every", "target-accuracy", "target-loss"})
     if (bw.value(name, nlohmann::json()) != aw.value(name, nlohmann::json()))
       note(std::string("--") + name);
   const nlohmann::json b = before.value("base", nlohmann::json::object()),

@@ -128,6 +128,24 @@ TEST(SweepGrid, DefinitionRoundTrips) {
   EXPECT_EQ(describe_grid_change(grid_definition(spec), grid_definition(other)), "--epochs");
 }
 
+// The target decides each row's verdict: a sweep judged against another target is another
+// sweep. Without one the definition is the one earlier databases hold.
+TEST(SweepGrid, DefinitionHoldsTheTarget) {
+  const GridSpec spec = spiral_spec();
+  WatchConfig judged;
+  judged.target.accuracy = 0.9;
+  EXPECT_FALSE(grid_definition(spec).contains("watch"));
+  EXPECT_EQ(grid_definition(spec, judged).at("watch").at("target-accuracy"), 0.9);
+  EXPECT_EQ(describe_grid_change(grid_definition(spec), grid_definition(spec, judged)),
+            "--target-accuracy");
+  WatchConfig other = judged;
+  other.target.accuracy = 0.8;
+  other.target.loss = 0.1;
+  EXPECT_EQ(describe_grid_change(grid_definition(spec, judged), grid_definition(spec, other)),
+            "--target-accuracy, --target-loss");
+  EXPECT_EQ(grid_definition(spec, judged), grid_definition(spec, judged));
+}
+
 TEST(SweepShard, ParsesKOfN) {
   EXPECT_EQ(parse_shard("2/4").index, 2);
   EXPECT_EQ(parse_shard("2/4").count, 4);
