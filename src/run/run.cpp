@@ -113,7 +113,7 @@ struct TypedRun final : TrainingRun::State {
                                                                      c.seed, watch.sharpness_every)
                                        : nullptr),
         recorder(with_listeners(
-            Recorder<T>(d.train, d.test ? &*d.test : nullptr, prober.get(), !watch.probe_history),
+            Recorder<T>(d.train, d.test ? &*d.test : nullptr, prober.get(), !watch.history),
             listeners)),
         stepper(net, d.train, train_config(c, watch, stop), recorder) {}
 
@@ -139,7 +139,7 @@ struct TypedRun final : TrainingRun::State {
                        thresholds::kDivergedSteps,
                        thresholds::kSpikeSmoothingSamples,
                        stop,
-                       !watch.probe_history,
+                       !watch.history,
                        c.threads};
   }
 

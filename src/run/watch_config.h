@@ -16,9 +16,10 @@ struct WatchConfig {
   Index probe_samples = 1000;  // 0: probes off (no per-layer statistics, no cause)
   int sharpness_every = 0;     // λmax at init (0), also every N epochs, or never (< 0)
   long long every = 0;         // also record every N steps
-  // Probe every record (train: the log's per-layer history), or only the first and the
-  // last (a sweep, whose verdicts read nothing else: TrainConfig::probe_ends_only).
-  bool probe_history = true;
+  // Probe and test every record (train: the log's per-layer and test history), or only the
+  // first and the last (a sweep, whose verdicts and rows read nothing else:
+  // TrainConfig::ends_only).
+  bool history = true;
   Target target{};  // what converged means (judging reads it; training does not)
 };
 

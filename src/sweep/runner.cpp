@@ -87,7 +87,7 @@ PointOutcome run_point(const GridPoint& point, const PreparedData& data,
     // A sweep keeps each run's summary, not its history: the first and last records'
     // probes are all its verdict reads.
     WatchConfig watch = config.watch;
-    watch.probe_history = false;
+    watch.history = false;
     const RunResult result = run_training(point.config, data, nullptr, watch, config.stop);
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     // A run stopped halfway is not a result: dropped, so that the next sweep redoes it.

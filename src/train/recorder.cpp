@@ -14,12 +14,17 @@ EpochRecord Recorder<T>::with_test_set(const Evaluation& train, const Network<T>
   r.seconds = seconds;
   r.loss = train.loss;
   r.accuracy = train.accuracy;
-  if (test_set_) {
-    const Evaluation t = evaluate(net, *test_set_, eval_ws_);
-    r.test_loss = t.loss;
-    r.test_accuracy = t.accuracy;
-  }
+  if (!ends_only_ || !measured_) evaluate_test_set(net, r);
+  measured_ = true;
   return r;
+}
+
+template <class T>
+void Recorder<T>::evaluate_test_set(const Network<T>& net, EpochRecord& r) {
+  if (!test_set_) return;
+  const Evaluation t = evaluate(net, *test_set_, eval_ws_);
+  r.test_loss = t.loss;
+  r.test_accuracy = t.accuracy;
 }
 
 template <class T>
@@ -47,15 +52,17 @@ void Recorder<T>::probe(const Network<T>& net, const Vector<T>* previous, EpochR
 template <class T>
 void Recorder<T>::record(EpochRecord r, const Network<T>& net, const Vector<T>* previous,
                          std::vector<EpochRecord>& history) {
-  if (probe_ && (!probe_ends_only_ || history.empty())) probe(net, previous, r);
+  if (probe_ && (!ends_only_ || history.empty())) probe(net, previous, r);
   history.push_back(std::move(r));
   for (TrainObserver* l : listeners_) l->on_epoch(history.back());
 }
 
 template <class T>
-void Recorder<T>::probe_last(const Network<T>& net, const Vector<T>* previous,
-                             std::vector<EpochRecord>& history) {
-  if (probe_ && probe_ends_only_ && history.size() > 1) probe(net, previous, history.back());
+void Recorder<T>::complete_last(const Network<T>& net, const Vector<T>* previous,
+                                std::vector<EpochRecord>& history) {
+  if (!ends_only_ || history.size() < 2) return;
+  evaluate_test_set(net, history.back());  // before the probe, which releases its workspace
+  if (probe_) probe(net, previous, history.back());
 }
 
 template class Recorder<float>;

@@ -223,9 +223,9 @@ void Stepper<T>::stop() {
 template <class T>
 void Stepper<T>::finish() {
   finished_ = true;
-  // The last record is probed with the network it was measured on: nothing has changed
-  // since (every way to the end records last).
-  recorder_.probe_last(net_, &previous_, summary_.history);
+  // The last record is completed (with ends_only: its test set and probes) with the network
+  // it was measured on: nothing has changed since (every way to the end records last).
+  recorder_.complete_last(net_, &previous_, summary_.history);
   const EpochRecord& last = summary_.history.back();
   summary_.final_loss = last.loss;
   summary_.train_accuracy = last.accuracy;

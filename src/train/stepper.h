@@ -57,8 +57,8 @@ struct TrainConfig {
   // Polled by run() and epoch() before every step; true stops the run there (nullptr:
   // never). Only read, so one flag can stop many runs at once (a sweep's workers).
   const std::atomic<bool>* stop = nullptr;
-  // Probe only the first and the last record (Recorder).
-  bool probe_ends_only = false;
+  // Probe and test only the first and the last record (Recorder).
+  bool ends_only = false;
   // Threads for the step itself (--threads). Products take theirs from BLAS; online SGD
   // (batch 1, plain SGD) with 2 or more splits its first layer's walk between this
   // thread and one helper (train/fused_sgd.h).

@@ -5,7 +5,7 @@ namespace mlpscope {
 template <class T>
 TrainSummary train(Network<T>& net, const Dataset& train_set, const Dataset* test_set,
                    const TrainConfig& config, TrainObserver* observer, TrainProbe<T>* probe) {
-  Recorder<T> recorder(train_set, test_set, probe, config.probe_ends_only);
+  Recorder<T> recorder(train_set, test_set, probe, config.ends_only);
   recorder.add_listener(observer);
   Stepper<T> stepper(net, train_set, config, recorder);
   stepper.run();

@@ -244,7 +244,7 @@ TEST(Trainer, ProbingTheEndsOnlyKeepsTheVerdictAndTheEndProbes) {
                                                {"seed", "2"}});
     const PreparedData data = prepare_data(config);
     WatchConfig ends;
-    ends.probe_history = false;
+    ends.history = false;
     const RunResult all = run_training(config, data),
                     some = run_training(config, data, nullptr, ends);
     const auto& a = all.summary.history;
@@ -266,6 +266,39 @@ TEST(Trainer, ProbingTheEndsOnlyKeepsTheVerdictAndTheEndProbes) {
       }
       EXPECT_EQ(a[i].sharpness, b[i].sharpness);
     }
+  }
+}
+
+// A sweep evaluates the test set at the same two records: the same figures there, to the
+// bit, and none between (moons has a test split of its own).
+TEST(Trainer, TestingTheEndsOnlyKeepsTheEndFigures) {
+  for (const char* epochs : {"0", "1", "5"}) {
+    const RunConfig config = parse_run_config({{"data", "moons:n=200"},
+                                               {"hidden", "16"},
+                                               {"lr", "0.2"},
+                                               {"batch", "16"},
+                                               {"epochs", epochs},
+                                               {"seed", "3"}});
+    const PreparedData data = prepare_data(config);
+    ASSERT_TRUE(data.test.has_value());
+    WatchConfig ends;
+    ends.history = false;
+    const RunResult all = run_training(config, data),
+                    some = run_training(config, data, nullptr, ends);
+    const auto& a = all.summary.history;
+    const auto& b = some.summary.history;
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 1; i + 1 < b.size(); ++i) {
+      EXPECT_FALSE(b[i].test_loss.has_value()) << "record " << i;
+      EXPECT_TRUE(a[i].test_loss.has_value()) << "record " << i;
+    }
+    for (std::size_t i : {std::size_t{0}, b.size() - 1}) {
+      ASSERT_TRUE(b[i].test_loss.has_value()) << "epochs " << epochs << ", record " << i;
+      EXPECT_EQ(*a[i].test_loss, *b[i].test_loss);
+      EXPECT_EQ(*a[i].test_accuracy, *b[i].test_accuracy);
+    }
+    EXPECT_EQ(all.summary.test_accuracy, some.summary.test_accuracy);
+    EXPECT_TRUE(some.summary.test_accuracy.has_value());
   }
 }
 
