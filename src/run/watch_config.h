@@ -12,6 +12,8 @@
 
 namespace mlpscope {
 
+class SharpnessMemo;
+
 struct WatchConfig {
   Index probe_samples = 1000;  // 0: probes off (no per-layer statistics, no cause)
   int sharpness_every = 0;     // λmax at init (0), also every N epochs, or never (< 0)
@@ -20,6 +22,9 @@ struct WatchConfig {
   // first and the last (a sweep, whose verdicts and rows read nothing else:
   // TrainConfig::ends_only).
   bool history = true;
+  // λ0 shared by the runs that start from the same network on the same data (a sweep's:
+  // diagnose/sharpness_memo.h), or null: each run measures its own. Not owned.
+  SharpnessMemo* sharpness_memo = nullptr;
   Target target{};  // what converged means (judging reads it; training does not)
 };
 

@@ -181,7 +181,7 @@ void serve(const SweepOptions& options) {
     try {
       const GridPoint& p = points.at(static_cast<std::size_t>(index));
       data.load({&p});  // each distinct data set once per rank
-      outcome = run_point(p, data.get(p.config), options.runner);
+      outcome = run_point(p, data.get(p.config), options.runner, &data.sharpness_memo());
     } catch (const std::exception& e) {
       outcome.error = e.what();
     }
@@ -224,7 +224,10 @@ std::optional<SweepOutcome> run_sweep(const Session& session, const SweepOptions
     const int threads = session.size() > 1 ? std::max(0, config.jobs) : std::max(1, config.jobs);
     RankPool pool(
         session, threads,
-        [&](const GridPoint& p) { return run_point(p, data.get(p.config), config); }, points);
+        [&](const GridPoint& p) {
+          return run_point(p, data.get(p.config), config, &data.sharpness_memo());
+        },
+        points);
     return run_points_on(pool, points, config, write, report);
   };
   try {

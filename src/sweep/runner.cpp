@@ -78,8 +78,8 @@ RunRow make_row(const GridPoint& point, const RunResult& result, double seconds,
   return row;
 }
 
-PointOutcome run_point(const GridPoint& point, const PreparedData& data,
-                       const RunnerConfig& config) {
+PointOutcome run_point(const GridPoint& point, const PreparedData& data, const RunnerConfig& config,
+                       SharpnessMemo* memo) {
   using Clock = std::chrono::steady_clock;
   PointOutcome outcome{&point, std::nullopt, {}};
   try {
@@ -88,6 +88,7 @@ PointOutcome run_point(const GridPoint& point, const PreparedData& data,
     // probes are all its verdict reads.
     WatchConfig watch = config.watch;
     watch.history = false;
+    watch.sharpness_memo = memo;
     const RunResult result = run_training(point.config, data, nullptr, watch, config.stop);
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     // A run stopped halfway is not a result: dropped, so that the next sweep redoes it.
@@ -142,8 +143,9 @@ SweepProgress run_points(const std::vector<const GridPoint*>& points, const Data
                          const std::function<void(const RunRow&)>& write,
                          const std::function<void(const SweepProgress&)>& progress) {
   const int jobs = std::max(1, std::min<int>(config.jobs, static_cast<int>(points.size())));
-  ThreadPool pool(jobs,
-                  [&](const GridPoint& p) { return run_point(p, data.get(p.config), config); });
+  ThreadPool pool(jobs, [&](const GridPoint& p) {
+    return run_point(p, data.get(p.config), config, &data.sharpness_memo());
+  });
   return run_points_on(pool, points, config, write, progress);
 }
 

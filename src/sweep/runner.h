@@ -13,10 +13,12 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "diagnose/sharpness_memo.h"
 #include "run/run.h"
 #include "sweep/grid.h"
 #include "sweep/store.h"
@@ -28,9 +30,13 @@ class DataCache {
   // Loads the data of every point not yet loaded; errors name the option at fault.
   void load(const std::vector<const GridPoint*>& points);
   const PreparedData& get(const RunConfig& config) const;
+  // λ0 of the networks the runs start from, measured once per network on these data sets
+  // (diagnose/sharpness_memo.h): a sweep over learning rates starts each from the same one.
+  SharpnessMemo& sharpness_memo() const { return *sharpness_memo_; }
 
  private:
   std::map<std::string, PreparedData> data_;
+  std::unique_ptr<SharpnessMemo> sharpness_memo_ = std::make_unique<SharpnessMemo>();
 };
 
 struct RunnerConfig {
@@ -78,7 +84,8 @@ struct PointOutcome {
   std::optional<RunRow> row;
   std::string error;
 };
-PointOutcome run_point(const GridPoint& point, const PreparedData& data,
-                       const RunnerConfig& config);
+// memo: λ0 shared with the sweep's other runs (DataCache::sharpness_memo), or null.
+PointOutcome run_point(const GridPoint& point, const PreparedData& data, const RunnerConfig& config,
+                       SharpnessMemo* memo = nullptr);
 
 }  // namespace mlpscope
