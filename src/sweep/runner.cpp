@@ -85,7 +85,8 @@ PointOutcome run_point(const GridPoint& point, const PreparedData& data, const R
   try {
     const auto start = Clock::now();
     // A sweep keeps each run's summary, not its history: the first and last records'
-    // probes are all its verdict reads.
+    // probes and test figures are all its verdict and row read. λ0 comes from the memo
+    // the sweep's runs share.
     WatchConfig watch = config.watch;
     watch.history = false;
     watch.sharpness_memo = memo;
