@@ -227,6 +227,8 @@ std::string describe_grid_change(const nlohmann::json& before, const nlohmann::j
     note("the --vary axes");
   if (before.value("seeds", nlohmann::json()) != after.value("seeds", nlohmann::json()))
     note("--seeds");
+  if (before.value("target", nlohmann::json()) != after.value("target", nlohmann::json()))
+    note("--target");
   // A definition without "watch" has the defaults.
   const auto watch_of = [](const nlohmann::json& definition) {
     const WatchConfig defaults;

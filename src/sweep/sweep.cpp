@@ -41,7 +41,10 @@ SweepOutcome run_sweep(const SweepOptions& options,
   (void)build_map(options.grid, points, {}, options.axes);
   if (options.out.empty()) setting_error("out", "a sweep needs a directory for its results");
   ResultStore store(options.out, "out");
-  const nlohmann::json definition = grid_definition(options.grid, options.runner.watch);
+  nlohmann::json definition = grid_definition(options.grid, options.runner.watch);
+  // Each row's epochs_to_target is counted against --target: rows counted against another
+  // are another grid's. Only where not the default, so that earlier databases still resume.
+  if (options.runner.target != RunnerConfig{}.target) definition["target"] = options.runner.target;
   const auto existing = store.grid();
   if (existing && *existing != definition.dump() && !options.force)
     setting_error("out", options.out + " holds the results of another sweep (" +

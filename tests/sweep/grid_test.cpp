@@ -144,6 +144,10 @@ TEST(SweepGrid, DefinitionHoldsTheTarget) {
   EXPECT_EQ(describe_grid_change(grid_definition(spec, judged), grid_definition(spec, other)),
             "--target-accuracy, --target-loss");
   EXPECT_EQ(grid_definition(spec, judged), grid_definition(spec, judged));
+  // epochs_to_target's --target, which the sweep adds where it is not the default.
+  nlohmann::json counted = grid_definition(spec);
+  counted["target"] = 0.8;
+  EXPECT_EQ(describe_grid_change(grid_definition(spec), counted), "--target");
 }
 
 TEST(SweepShard, ParsesKOfN) {
