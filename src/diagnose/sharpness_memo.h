@@ -4,12 +4,12 @@
 // network's parameters and architecture, the probe set and the Lanczos seed alone. A sweep
 // that varies the learning rate, the optimizer, the batch or the epochs starts each of
 // those values from the same network, seed and probe set: the story's demo measured each
-// of its 36 networks three times, half of its runs' time. The memo measures λ0 the first
+// of its 36 networks three times, and λ0 was 39% of its runs' time. The memo measures λ0 the first
 // time it meets a network and hands the same number to the others: the same bits, since the
 // measurement is deterministic, and the rows and maps unchanged.
 //
 // A key names everything λ0 depends on, the parameters byte for byte (keys are built by
-// Prober::measure, diagnose/probes.cpp); equal keys give equal λ0 by construction, so a
+// Prober::initial_sharpness, diagnose/probes.cpp); equal keys give equal λ0 by construction, so a
 // missed equality only costs a measurement. The memo keeps at most `budget_bytes` of keys
 // and forgets the oldest beyond that. Thread-safe: a sweep's workers share one. Two
 // workers meeting the same new key at once both measure it (the same value); neither waits.

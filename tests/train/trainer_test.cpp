@@ -230,6 +230,16 @@ TEST(Trainer, FullBatchRecordsAreFreshEvaluationsOfTheNetwork) {
   }
 }
 
+// The same run watched at every record and, as a sweep watches it, at its ends only.
+struct EveryAndEnds {
+  RunResult every, ends;
+};
+EveryAndEnds watched_both_ways(const RunConfig& config, const PreparedData& data) {
+  WatchConfig ends;
+  ends.history = false;
+  return {run_training(config, data), run_training(config, data, nullptr, ends)};
+}
+
 // A sweep probes only the first and the last record; its verdict and the probes it reads
 // must be those of a run that probes every record.
 TEST(Trainer, ProbingTheEndsOnlyKeepsTheVerdictAndTheEndProbes) {
@@ -243,10 +253,7 @@ TEST(Trainer, ProbingTheEndsOnlyKeepsTheVerdictAndTheEndProbes) {
                                                {"epochs", "6"},
                                                {"seed", "2"}});
     const PreparedData data = prepare_data(config);
-    WatchConfig ends;
-    ends.history = false;
-    const RunResult all = run_training(config, data),
-                    some = run_training(config, data, nullptr, ends);
+    const auto [all, some] = watched_both_ways(config, data);
     const auto& a = all.summary.history;
     const auto& b = some.summary.history;
     ASSERT_EQ(a.size(), b.size());
@@ -281,10 +288,7 @@ TEST(Trainer, TestingTheEndsOnlyKeepsTheEndFigures) {
                                                {"seed", "3"}});
     const PreparedData data = prepare_data(config);
     ASSERT_TRUE(data.test.has_value());
-    WatchConfig ends;
-    ends.history = false;
-    const RunResult all = run_training(config, data),
-                    some = run_training(config, data, nullptr, ends);
+    const auto [all, some] = watched_both_ways(config, data);
     const auto& a = all.summary.history;
     const auto& b = some.summary.history;
     ASSERT_EQ(a.size(), b.size());
