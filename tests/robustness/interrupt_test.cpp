@@ -81,8 +81,9 @@ void expect_log_parses(const std::string& log) {
 }
 
 TEST_F(Interrupt, KilledTrainLeavesNoHalfWrittenModelOrLogLine) {
-  // Random moments, spread from start-up to about when the model is written (40 epochs are
-  // 1 to 3 s of training on one core); printed so that a failure can be replayed.
+  // Random moments, spread from start-up to about when the model is written (400 epochs are
+  // about 2.5 s of training on one core; 40 once were, and now take 0.25 s, which left most
+  // kills after the end); printed so that a failure can be replayed.
   std::mt19937 random(std::random_device{}());
   std::uniform_int_distribution<int> delay_ms(0, 3000);
   int killed = 0, finished = 0;
@@ -95,7 +96,7 @@ TEST_F(Interrupt, KilledTrainLeavesNoHalfWrittenModelOrLogLine) {
     const std::string model = path("m" + n + ".model");
     const std::string log = path("run" + n + ".jsonl");
     const pid_t pid =
-        mlpscope::testing::start_command(long_train(model, log, 40), path("out"), path("err"));
+        mlpscope::testing::start_command(long_train(model, log, 400), path("out"), path("err"));
     std::this_thread::sleep_for(std::chrono::milliseconds(delay));
     ::kill(pid, SIGKILL);
     const int status = mlpscope::testing::wait_for(pid);
@@ -150,12 +151,15 @@ TEST_F(Interrupt, SigintStopsTrainWithLogSummaryAndModel) {
   EXPECT_NEAR(eval_loss, last.at("test_loss").get<double>(), 1e-5 * (1 + eval_loss));
 }
 
-// A sweep long enough to stop in the middle: 4 lr × 2 init × 4 seeds = 32 runs.
+// A sweep long enough to stop in the middle: 4 lr × 2 init × 4 seeds = 32 runs of 300 epochs
+// on 2000 samples, about 2 s on two cores (each round of two runs ~0.1 s). It must outlast the
+// kills below (up to 1.5 s) and the 3 runs SIGINT waits for by far: once it took 0.03 s
+// (30 epochs on 200 samples) and finished before the signal arrived.
 Args sweep_args(const std::string& out) {
   return {MLPSCOPE_BINARY, "sweep",
-          "--data",        "spiral:n=200",
-          "--hidden",      "16",
-          "--epochs",      "30",
+          "--data",        "spiral:n=2000",
+          "--hidden",      "32",
+          "--epochs",      "300",
           "--vary",        "lr=log:1e-3..1:4",
           "--vary",        "init=uniform:-1,1;he_normal",
           "--seeds",       "4",
