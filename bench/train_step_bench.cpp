@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "core/random.h"
+#include "core/shared_work.h"
 #include "core/threads.h"
 #include "data/dataset.h"
 #include "data/load.h"
@@ -64,7 +65,7 @@ enum Path { kReference = 0, kFusedSgd = 1, kSeparateStep = 2 };
 
 // Runs the benchmark loop: one step per iteration over consecutive batches of `data`.
 void run_steps(benchmark::State& state, const std::vector<Index>& sizes, const Dataset& data,
-               Index batch, Path path) {
+               Index batch, Path path, int threads) {
   Network<float> net(Architecture{sizes, Activation::parse("relu"),
                                   Head::make(OutputKind::softmax, LossKind::cross_entropy)});
   Rng rng(0);
@@ -79,6 +80,14 @@ void run_steps(benchmark::State& state, const std::vector<Index>& sizes, const D
   Matrix<float> X;
   const float lr = 0.01f;
   Index first = 0;
+  // Two threads as the trainer runs them (train/stepper.h): a helper shares the work.
+  std::optional<SpinWorker> helper;
+  std::optional<SharedWork> shared;
+  if (threads >= 2) {
+    set_threads(1);
+    helper.emplace();
+    shared.emplace(*helper);
+  }
   for (auto _ : state) {
     if (first + batch > data.size()) first = 0;
     if (batch < data.size() || X.cols() != batch)
@@ -109,9 +118,10 @@ void run_steps(benchmark::State& state, const std::vector<Index>& sizes, const D
 }
 
 void Step(benchmark::State& state) {
-  set_threads(static_cast<int>(state.range(3)));
+  const int threads = static_cast<int>(state.range(3));
+  set_threads(threads);
   run_steps(state, {784, 256, 128, 10}, images(state.range(1) != 0), state.range(0),
-            static_cast<Path>(state.range(2)));
+            static_cast<Path>(state.range(2)), threads);
 }
 BENCHMARK(Step)
     ->ArgNames({"batch", "data", "path", "threads"})
@@ -120,8 +130,10 @@ BENCHMARK(Step)
     ->Unit(benchmark::kMicrosecond);
 
 void Large(benchmark::State& state) {
-  set_threads(static_cast<int>(state.range(1)));
-  run_steps(state, {784, 1024, 1024, 10}, images(true), 512, static_cast<Path>(state.range(0)));
+  const int threads = static_cast<int>(state.range(1));
+  set_threads(threads);
+  run_steps(state, {784, 1024, 1024, 10}, images(true), 512, static_cast<Path>(state.range(0)),
+            threads);
 }
 BENCHMARK(Large)
     ->ArgNames({"path", "threads"})
@@ -131,7 +143,7 @@ BENCHMARK(Large)
 void Tiny(benchmark::State& state) {
   set_threads(1);
   static const Dataset spiral = load_data("spiral:n=400").train;
-  run_steps(state, {2, 32, 32, 2}, spiral, spiral.size(), static_cast<Path>(state.range(0)));
+  run_steps(state, {2, 32, 32, 2}, spiral, spiral.size(), static_cast<Path>(state.range(0)), 1);
 }
 BENCHMARK(Tiny)->ArgNames({"path"})->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 

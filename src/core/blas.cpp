@@ -1,7 +1,9 @@
 #include "core/blas.h"
 
 #include <cassert>
+#include <cstddef>
 
+#include "core/shared_work.h"
 #include "core/small_gemm.h"
 
 #ifdef MLPSCOPE_HAVE_OPENBLAS
@@ -37,6 +39,51 @@ void call_gemv(CBLAS_TRANSPOSE ta, int m, int n, double alpha, const double* a, 
 // BLAS wants a leading dimension of at least 1, even for a matrix with no rows.
 int leading(Index stride) { return static_cast<int>(stride > 0 ? stride : 1); }
 
+#ifdef MLPSCOPE_HAVE_OPENBLAS
+// One BLAS call on a block of C (a SpinWorker task).
+template <class T>
+struct GemmCall {
+  CBLAS_TRANSPOSE ta, tb;
+  int m, n, k;
+  T alpha;
+  const T* a;
+  int lda;
+  const T* b;
+  int ldb;
+  T beta;
+  T* c;
+  int ldc;
+  void operator()() const { call_gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); }
+  static void run(void* context) { (*static_cast<const GemmCall*>(context))(); }
+};
+
+// The two halves of one product: columns of C [0, n/2) and [n/2, n) when n ≥ m, else rows.
+// Each half packs all of the operand it does not split: splitting the longer side of C
+// duplicates the smaller operand's packing (measured at batch 128: the same speed as always
+// splitting columns, 215k samples/s either way). The helper is offered the second half; the
+// caller computes the first.
+template <class T>
+void shared_gemm(SpinWorker& helper, const GemmCall<T>& whole) {
+  GemmCall<T> first = whole, second = whole;
+  if (whole.n >= whole.m) {
+    const int half = whole.n / 2;
+    first.n = half;
+    second.n = whole.n - half;
+    second.b += static_cast<std::ptrdiff_t>(half) * (whole.tb == CblasNoTrans ? whole.ldb : 1);
+    second.c += static_cast<std::ptrdiff_t>(half) * whole.ldc;
+  } else {
+    const int half = whole.m / 2;
+    first.m = half;
+    second.m = whole.m - half;
+    second.a += static_cast<std::ptrdiff_t>(half) * (whole.ta == CblasNoTrans ? 1 : whole.lda);
+    second.c += half;
+  }
+  helper.start(&GemmCall<T>::run, &second);
+  first();
+  helper.wait();
+}
+#endif
+
 }  // namespace
 
 template <class T>
@@ -59,9 +106,26 @@ void gemm(Op op_a, Op op_b, T alpha, Eigen::Ref<const Matrix<T>> A, Eigen::Ref<c
                  beta, C.data(), C.outerStride()))
     return;
 #ifdef MLPSCOPE_HAVE_OPENBLAS
-  call_gemm(to_cblas(op_a), to_cblas(op_b), static_cast<int>(m), static_cast<int>(n),
-            static_cast<int>(k), alpha, A.data(), leading(A.outerStride()), B.data(),
-            leading(B.outerStride()), beta, C.data(), leading(C.outerStride()));
+  const GemmCall<T> call{to_cblas(op_a),
+                         to_cblas(op_b),
+                         static_cast<int>(m),
+                         static_cast<int>(n),
+                         static_cast<int>(k),
+                         alpha,
+                         A.data(),
+                         leading(A.outerStride()),
+                         B.data(),
+                         leading(B.outerStride()),
+                         beta,
+                         C.data(),
+                         leading(C.outerStride())};
+  SpinWorker* helper = SharedWork::helper();
+  const Index split = n >= m ? n : m;  // the side shared_gemm halves
+  if (helper && split >= 2 &&
+      double(m) * double(n) * double(k) / double(split) * double(split / 2) > kShareMinHalfMnk)
+    shared_gemm(*helper, call);
+  else
+    call();
 #else
   // Eigen's own kernels; β = 0 must not read C (it may hold NaN from an earlier run).
   auto product = [&](const auto& a, const auto& b) {

@@ -45,8 +45,14 @@ template <class T>
 void Dataset::gather(const std::int32_t* indices, Index n, Matrix<T>& X,
                      std::int32_t* labels_out) const {
   if (X.rows() != dim || X.cols() != n) X.resize(dim, n);
+  gather_columns(indices, n, X, 0, labels_out);
+}
+
+template <class T>
+void Dataset::gather_columns(const std::int32_t* indices, Index n, Matrix<T>& X, Index column,
+                             std::int32_t* labels_out) const {
   for (Index j = 0; j < n; ++j) {
-    convert_sample(*this, indices[j], X.col(j).data());
+    convert_sample(*this, indices[j], X.col(column + j).data());
     labels_out[j] = labels[static_cast<std::size_t>(indices[j])];
   }
 }
@@ -64,6 +70,10 @@ template void Dataset::gather<float>(const std::int32_t*, Index, Matrix<float>&,
                                      std::int32_t*) const;
 template void Dataset::gather<double>(const std::int32_t*, Index, Matrix<double>&,
                                       std::int32_t*) const;
+template void Dataset::gather_columns<float>(const std::int32_t*, Index, Matrix<float>&, Index,
+                                             std::int32_t*) const;
+template void Dataset::gather_columns<double>(const std::int32_t*, Index, Matrix<double>&, Index,
+                                              std::int32_t*) const;
 template void Dataset::gather_range<float>(Index, Index, Matrix<float>&, std::int32_t*) const;
 template void Dataset::gather_range<double>(Index, Index, Matrix<double>&, std::int32_t*) const;
 

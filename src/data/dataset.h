@@ -65,6 +65,11 @@ class Dataset {
   // X (dim, n) ← samples indices[0..n) transformed; labels_out[j] ← their labels.
   template <class T>
   void gather(const std::int32_t* indices, Index n, Matrix<T>& X, std::int32_t* labels_out) const;
+  // The same into columns [column, column + n) of X, already (dim, ≥ column + n), and
+  // labels_out[0..n): threads may fill disjoint columns of one X at once.
+  template <class T>
+  void gather_columns(const std::int32_t* indices, Index n, Matrix<T>& X, Index column,
+                      std::int32_t* labels_out) const;
   // The contiguous range [first, first+n).
   template <class T>
   void gather_range(Index first, Index n, Matrix<T>& X, std::int32_t* labels_out) const;

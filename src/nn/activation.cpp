@@ -5,11 +5,17 @@
 
 #include "core/dtype_row.h"
 #include "core/error.h"
+#include "core/shared_work.h"
 #include "core/strings.h"
 
 namespace mlpscope {
 
 namespace {
+
+template <class T>
+using ConstRef = Eigen::Ref<const Matrix<T>>;
+template <class T>
+using Ref = Eigen::Ref<Matrix<T>>;
 
 constexpr double kInvSqrt2 = 0.70710678118654752440;
 constexpr double kInvSqrt2Pi = 0.39894228040143267794;
@@ -27,48 +33,44 @@ T sigmoid(T z) {
 
 struct Relu {
   template <class T>
-  static void forward(const Matrix<T>& Z, Matrix<T>& A, T) {
+  static void forward(ConstRef<T> Z, Ref<T> A, T) {
     A = Z.cwiseMax(T(0));
   }
   template <class T>
-  static void backward(const Matrix<T>& Z, const Matrix<T>&, const Matrix<T>& dA, Matrix<T>& dZ,
-                       T) {
+  static void backward(ConstRef<T> Z, ConstRef<T>, ConstRef<T> dA, Ref<T> dZ, T) {
     dZ = (Z.array() > T(0)).select(dA, T(0));
   }
 };
 
 struct LeakyRelu {
   template <class T>
-  static void forward(const Matrix<T>& Z, Matrix<T>& A, T s) {
+  static void forward(ConstRef<T> Z, Ref<T> A, T s) {
     A = Z.unaryExpr([s](T z) { return z > T(0) ? z : s * z; });
   }
   template <class T>
-  static void backward(const Matrix<T>& Z, const Matrix<T>&, const Matrix<T>& dA, Matrix<T>& dZ,
-                       T s) {
+  static void backward(ConstRef<T> Z, ConstRef<T>, ConstRef<T> dA, Ref<T> dZ, T s) {
     dZ = (Z.array() > T(0)).select(dA, s * dA);
   }
 };
 
 struct Elu {
   template <class T>
-  static void forward(const Matrix<T>& Z, Matrix<T>& A, T) {
+  static void forward(ConstRef<T> Z, Ref<T> A, T) {
     A = Z.unaryExpr([](T z) { return z > T(0) ? z : std::expm1(z); });
   }
   template <class T>  // φ'(z) = φ(z) + 1 for z ≤ 0
-  static void backward(const Matrix<T>& Z, const Matrix<T>& A, const Matrix<T>& dA, Matrix<T>& dZ,
-                       T) {
+  static void backward(ConstRef<T> Z, ConstRef<T> A, ConstRef<T> dA, Ref<T> dZ, T) {
     dZ = (Z.array() > T(0)).select(dA, dA.array() * (A.array() + T(1)));
   }
 };
 
 struct Gelu {
   template <class T>
-  static void forward(const Matrix<T>& Z, Matrix<T>& A, T) {
+  static void forward(ConstRef<T> Z, Ref<T> A, T) {
     A = Z.unaryExpr([](T z) { return T(0.5) * z * (T(1) + std::erf(z * T(kInvSqrt2))); });
   }
   template <class T>  // φ'(z) = Φ(z) + z·φ(z)
-  static void backward(const Matrix<T>& Z, const Matrix<T>&, const Matrix<T>& dA, Matrix<T>& dZ,
-                       T) {
+  static void backward(ConstRef<T> Z, ConstRef<T>, ConstRef<T> dA, Ref<T> dZ, T) {
     dZ = dA.binaryExpr(Z, [](T g, T z) {
       const T cdf = T(0.5) * (T(1) + std::erf(z * T(kInvSqrt2)));
       const T pdf = T(kInvSqrt2Pi) * std::exp(T(-0.5) * z * z);
@@ -79,12 +81,11 @@ struct Gelu {
 
 struct Sigmoid {
   template <class T>
-  static void forward(const Matrix<T>& Z, Matrix<T>& A, T) {
+  static void forward(ConstRef<T> Z, Ref<T> A, T) {
     A = Z.unaryExpr([](T z) { return sigmoid(z); });
   }
   template <class T>  // σ' = σ(1 − σ)
-  static void backward(const Matrix<T>&, const Matrix<T>& A, const Matrix<T>& dA, Matrix<T>& dZ,
-                       T) {
+  static void backward(ConstRef<T>, ConstRef<T> A, ConstRef<T> dA, Ref<T> dZ, T) {
     dZ = dA.array() * A.array() * (T(1) - A.array());
   }
   static double derivative_share(double a) { return 4.0 * a * (1.0 - a); }  // max σ' = 1/4
@@ -92,12 +93,11 @@ struct Sigmoid {
 
 struct Tanh {
   template <class T>
-  static void forward(const Matrix<T>& Z, Matrix<T>& A, T) {
+  static void forward(ConstRef<T> Z, Ref<T> A, T) {
     A = Z.array().tanh();
   }
   template <class T>  // tanh' = 1 − tanh²
-  static void backward(const Matrix<T>&, const Matrix<T>& A, const Matrix<T>& dA, Matrix<T>& dZ,
-                       T) {
+  static void backward(ConstRef<T>, ConstRef<T> A, ConstRef<T> dA, Ref<T> dZ, T) {
     dZ = dA.array() * (T(1) - A.array().square());
   }
   static double derivative_share(double a) { return 1.0 - a * a; }  // max tanh' = 1
@@ -105,23 +105,22 @@ struct Tanh {
 
 struct Softplus {
   template <class T>
-  static void forward(const Matrix<T>& Z, Matrix<T>& A, T) {
+  static void forward(ConstRef<T> Z, Ref<T> A, T) {
     A = Z.unaryExpr([](T z) { return std::max(z, T(0)) + std::log1p(std::exp(-std::abs(z))); });
   }
   template <class T>  // softplus' = σ
-  static void backward(const Matrix<T>& Z, const Matrix<T>&, const Matrix<T>& dA, Matrix<T>& dZ,
-                       T) {
+  static void backward(ConstRef<T> Z, ConstRef<T>, ConstRef<T> dA, Ref<T> dZ, T) {
     dZ = dA.binaryExpr(Z, [](T g, T z) { return g * sigmoid(z); });
   }
 };
 
 struct Identity {
   template <class T>
-  static void forward(const Matrix<T>& Z, Matrix<T>& A, T) {
+  static void forward(ConstRef<T> Z, Ref<T> A, T) {
     A = Z;
   }
   template <class T>
-  static void backward(const Matrix<T>&, const Matrix<T>&, const Matrix<T>& dA, Matrix<T>& dZ, T) {
+  static void backward(ConstRef<T>, ConstRef<T>, ConstRef<T> dA, Ref<T> dZ, T) {
     dZ = dA;
   }
 };
@@ -213,15 +212,28 @@ bool Activation::can_saturate() const { return row().can_saturate; }
 double Activation::derivative_share(double a) const { return row().derivative_share(a); }
 double Activation::second_moment_gain() const { return row().second_moment_gain(slope); }
 
+// With a helper (core/shared_work.h) each pass is done in two column blocks, one per core:
+// each element is computed alone, by the same code, so the blocks give the same bits.
 template <class T>
 void Activation::forward(const Matrix<T>& Z, Matrix<T>& A) const {
-  for_dtype<T>(row()).forward(Z, A, static_cast<T>(slope));
+  if (A.rows() != Z.rows() || A.cols() != Z.cols()) A.resize(Z.rows(), Z.cols());
+  const auto kernel = for_dtype<T>(row()).forward;
+  const T s = static_cast<T>(slope);
+  in_column_halves<T>(Z.rows(), Z.cols(), kShareMinElements, [&](Index first, Index count) {
+    kernel(Z.middleCols(first, count), A.middleCols(first, count), s);
+  });
 }
 
 template <class T>
 void Activation::backward(const Matrix<T>& Z, const Matrix<T>& A, const Matrix<T>& dA,
                           Matrix<T>& dZ) const {
-  for_dtype<T>(row()).backward(Z, A, dA, dZ, static_cast<T>(slope));
+  if (dZ.rows() != dA.rows() || dZ.cols() != dA.cols()) dZ.resize(dA.rows(), dA.cols());
+  const auto kernel = for_dtype<T>(row()).backward;
+  const T s = static_cast<T>(slope);
+  in_column_halves<T>(dA.rows(), dA.cols(), kShareMinElements, [&](Index first, Index count) {
+    kernel(Z.middleCols(first, count), A.middleCols(first, count), dA.middleCols(first, count),
+           dZ.middleCols(first, count), s);
+  });
 }
 
 template void Activation::forward<float>(const Matrix<float>&, Matrix<float>&) const;

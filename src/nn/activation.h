@@ -45,6 +45,9 @@ struct Activation {
   // gain used by initializers and theory: 1/2 for relu, (1+slope²)/2 for leaky_relu, else 1.
   double second_moment_gain() const;
 
+  // Elements below which a pass is not worth handing half of to a helper.
+  static constexpr Index kShareMinElements = 1 << 14;
+
   // A (units, N) ← φ(Z)
   template <class T>
   void forward(const Matrix<T>& Z, Matrix<T>& A) const;
@@ -57,10 +60,10 @@ struct Activation {
 // kernels for f32 and f64 (`slope` is the row's one parameter, where it takes one).
 struct ActivationRow {
   template <class T>
-  struct Kernels {
-    void (*forward)(const Matrix<T>& Z, Matrix<T>& A, T slope);
-    void (*backward)(const Matrix<T>& Z, const Matrix<T>& A, const Matrix<T>& dA, Matrix<T>& dZ,
-                     T slope);
+  struct Kernels {  // on blocks of columns, the outputs already sized
+    void (*forward)(Eigen::Ref<const Matrix<T>> Z, Eigen::Ref<Matrix<T>> A, T slope);
+    void (*backward)(Eigen::Ref<const Matrix<T>> Z, Eigen::Ref<const Matrix<T>> A,
+                     Eigen::Ref<const Matrix<T>> dA, Eigen::Ref<Matrix<T>> dZ, T slope);
   };
 
   ActivationKind kind;

@@ -55,19 +55,31 @@ Stepper<T>::Stepper(Network<T>& net, const Dataset& train_set, const TrainConfig
       look_ahead_(update_->fuses_next_forward() && batch_ == 1 && n_ > 1),
       labels_next_(look_ahead_ ? 1 : 0) {
   std::iota(order_.begin(), order_.end(), 0);
-  // The helper is the run's second thread: BLAS keeps to one meanwhile. Its own thread
-  // would otherwise wake for the evaluations, then yield in a loop for a while, and three
-  // busy threads on two cores took the helper's core away at every other step (perf:
-  // 2 threads ran 1.7 times slower than 1 before this).
-  if (look_ahead_ && config.threads >= 2 && net.arch().fan_in(0) >= FusedSgd<T>::kSplitMinInputs) {
+  // The helper is the run's second thread: it takes half of each large product and
+  // elementwise pass (core/shared_work.h) and, online, half of the first layer's step
+  // (train/fused_sgd.h). BLAS keeps to one thread meanwhile: its own threads wait for work
+  // by yielding in a loop, and three busy threads on two cores took the helper's core away
+  // at every other step (perf: 2 threads ran 1.7 times slower than 1 before this).
+  // From 3 threads on, batches go back to OpenBLAS's threads: one helper halves the work,
+  // it does not divide it further (online SGD keeps its one helper).
+  if (config.threads == 2 || (look_ahead_ && config.threads > 2)) {
     helper_.emplace();
     set_threads(1);
     blas_threads_to_restore_ = config.threads;
   }
+  const auto shared = share_work();
   record(measure_epoch(0, 0.0));
   summary_.initial_loss = summary_.best_loss = summary_.history[0].loss;
   smoothed_loss_ = summary_.peak_loss = summary_.initial_loss;
   if (config_.epochs == 0) finish();
+}
+
+template <class T>
+std::optional<SharedWork> Stepper<T>::share_work() {
+  // Online, the helper is the first layer's (train/fused_sgd.h); the products of the
+  // evaluations stay whole, as they always were (reference outputs: train_online_two_threads).
+  if (!helper_ || look_ahead_) return std::nullopt;
+  return std::optional<SharedWork>(std::in_place, *helper_);
 }
 
 template <class T>
@@ -83,6 +95,7 @@ bool Stepper<T>::stop_requested() const {
 template <class T>
 bool Stepper<T>::advance() {
   if (finished_) return false;
+  const auto shared = share_work();
   if (stop_requested()) {
     stop();
     return false;
@@ -120,8 +133,7 @@ bool Stepper<T>::step() {
   const auto start = Clock::now();
   const Index first = done_in_epoch_ * batch_, count = std::min(batch_, n_ - first);
   // A full batch is the same samples in the same order every step: gathered once.
-  if (!ahead_ && (batch_ < n_ || X_.cols() != count))
-    train_set_.gather(order_.data() + first, count, X_, labels_.data());
+  if (!ahead_ && (batch_ < n_ || X_.cols() != count)) gather(first, count);
   // A full-batch pass done ahead came with its loss: the last record's, on the same batch.
   double batch_loss = forwarded_ ? summary_.history.back().loss : 0.0;  // a mean
   if (!forwarded_) {
@@ -161,6 +173,19 @@ bool Stepper<T>::step() {
   }
   if (last_of_epoch) end_epoch();
   return true;
+}
+
+// Samples order_[first, first + count) into X_ and labels_; with a helper, half each (the
+// columns are independent: the same bits either way), so that each core writes the columns
+// its share of the first product reads (core/blas.h) instead of taking lines the other
+// core's last product left in its cache.
+template <class T>
+void Stepper<T>::gather(Index first, Index count) {
+  if (X_.rows() != train_set_.dim || X_.cols() != count) X_.resize(train_set_.dim, count);
+  in_column_halves<T>(X_.rows(), count, kShareGatherMin * X_.rows(), [&](Index column, Index n) {
+    train_set_.gather_columns(order_.data() + first + column, n, X_, column,
+                              labels_.data() + column);
+  });
 }
 
 // The batch loss averaged over about kSpikeSmoothingSamples samples (one batch of that size

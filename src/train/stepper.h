@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "core/random.h"
+#include "core/shared_work.h"
 #include "core/spin_worker.h"
 #include "data/dataset.h"
 #include "nn/network.h"
@@ -101,6 +102,12 @@ class Stepper {
 
   bool stop_requested() const;
   bool advance();  // step(), unless a stop was requested (then stop())
+  void gather(Index first, Index count);
+  static constexpr Index kShareGatherMin = 16;  // samples: fewer are not worth a hand-over
+  // The helper, if any, shares this thread's work while the result lives: made in each
+  // call that computes, not for the stepper's life, since a server may step it from
+  // several threads in turn.
+  std::optional<SharedWork> share_work();
   void begin_epoch();
   void end_epoch();
   void track_peak(double batch_mean_loss);

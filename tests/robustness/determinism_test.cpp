@@ -127,6 +127,15 @@ TEST_F(Determinism, SweepRowsDoNotDependOnTheRunOrJobs) {
 }
 
 // Products large enough for two threads to split them: 784-256-128-10, batch 256.
+// Two threads share a step's products and activation passes by a fixed split, whichever
+// thread runs each half (core/shared_work.h): the same numbers run to run, at batch 128
+// with λmax every epoch and records every 10 steps.
+TEST_F(Determinism, TrainTwiceOnTwoThreadsGivesTheSameLogAndModel) {
+  expect_same_train({"train", "--limit", "2000", "--hidden", "64,32", "--batch", "128", "--epochs",
+                     "3", "--sharpness-every", "1", "--every", "10", "--threads", "2"},
+                    path("two1"), path("two2"));
+}
+
 TEST_F(Determinism, ThreadsDoNotChangeTheVerdict) {
   for (const Args& story : {Args{"--loss", "mse", "--init", "uniform:-1,1", "--lr", "0.01"},
                             Args{"--optimizer", "adam", "--lr", "0.001"}}) {
