@@ -3,17 +3,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <cstdio>
+
+#include "core/strings.h"
 
 namespace mlpscope {
 
 namespace {
-
-std::string number(double v) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.4g", v);
-  return buffer;
-}
 
 // What the lines of a fix call things. Weight layer l (0-based here) is the code's layer
 // l + 1: its input is a{l}, its pre-activation z{l+1}, its delta delta{l+1}.
@@ -56,7 +51,7 @@ struct Names {
       case ActivationKind::relu:
         return "(" + zi + " > 0)";
       case ActivationKind::leaky_relu:
-        return "np.where(" + zi + " > 0, 1, " + number(arch.activation.slope) + ")";
+        return "np.where(" + zi + " > 0, 1, " + significant(arch.activation.slope, 4) + ")";
       case ActivationKind::elu:
         return "np.where(" + zi + " > 0, 1, " + ai + " + 1)";
       case ActivationKind::gelu:
@@ -128,7 +123,7 @@ std::string factor_cause(double factor, const Architecture& arch, Index samples)
 // " and off by a factor F (why)" for a structural class whose fit needed a factor.
 std::string factor_rider(const Bug& bug, const Architecture& arch, Index samples) {
   if (!bug.factor) return "";
-  return " The gradients are also " + number(*bug.factor) +
+  return " The gradients are also " + significant(*bug.factor, 4) +
          " times what that mistake alone gives: " + factor_cause(*bug.factor, arch, samples) + ".";
 }
 
@@ -136,7 +131,7 @@ void explain_scale(Bug& bug, const Architecture& arch, Index samples) {
   const double f = bug.factor.value_or(1.0);
   if (bug.kind == BugClass::sign) {
     bug.explanation =
-        "Every gradient points the wrong way (factor " + number(f) +
+        "Every gradient points the wrong way (factor " + significant(f, 4) +
         "): the update climbs the loss, gradient ascent. Usually the output delta is written "
         "y − p instead of p − y, or the update adds the gradient." +
         (std::abs(f + 1) < 0.02 ? ""
@@ -144,9 +139,9 @@ void explain_scale(Bug& bug, const Architecture& arch, Index samples) {
     bug.fix = right_output_delta(arch.head) + "  # p - y, not y - p; and W -= lr * dW";
     return;
   }
-  bug.explanation = "Every gradient is " + number(f) +
+  bug.explanation = "Every gradient is " + significant(f, 4) +
                     " times the exact one, in the right direction, so it trains as if --lr were " +
-                    number(f) +
+                    significant(f, 4) +
                     " times larger. The likely cause: " + factor_cause(f, arch, samples) + ".";
   bug.fix = right_output_delta(arch.head);
 }
@@ -252,7 +247,7 @@ void explain_unknown(Bug& bug, const Names& names) {
     return;
   }
   const Index l = *bug.layer;
-  const std::string error = number(bug.layer_errors[static_cast<std::size_t>(l)]);
+  const std::string error = significant(bug.layer_errors[static_cast<std::size_t>(l)], 4);
   if (l == last) {
     bug.explanation =
         "No known mistake reproduces these gradients, and already the output layer's (" +
@@ -280,7 +275,7 @@ void explain_bug(Bug& bug, const Architecture& arch, const NetworkNames& names, 
     case BugClass::none:
       bug.explanation = "The gradients are the exact gradient of the mean " +
                         arch.head.loss_name() + " over the " + std::to_string(samples) +
-                        " samples (largest relative error " + number(max_rel_error) +
+                        " samples (largest relative error " + significant(max_rel_error, 4) +
                         "): the backpropagation is right. If the network does not learn, the "
                         "cause is in the diagnosis, not in the gradients.";
       bug.fix.clear();

@@ -24,6 +24,11 @@ long long setting_integer(std::string_view text, const std::string& setting,
 // "name:args" -> {"name", "args"}; args empty when there is no colon.
 std::pair<std::string, std::string> split_kind(std::string_view spec);
 
+// The shortest text that reads back as the same double (std::to_chars): "0.1", "1e-05".
+std::string shortest_text(double value);
+// printf's %.Ng: `digits` significant digits, trailing zeros dropped ("0.0453", "1e-06").
+std::string significant(double value, int digits);
+
 // Whether `text` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing
 // above U+10FFFF), the only text JSON can hold.
 bool is_utf8(std::string_view text);

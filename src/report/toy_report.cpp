@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <optional>
 
+#include "core/strings.h"
+
 namespace mlpscope {
 
 namespace {
@@ -12,12 +14,6 @@ namespace {
 std::optional<double> boundary_of(const PowerFunction& f, double lr) {
   if (const auto b = closed_form_boundary(f, lr)) return b;
   return scan_boundary(f, lr);
-}
-
-std::string number(double v) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.4g", v);
-  return text;
 }
 
 }  // namespace
@@ -79,11 +75,12 @@ nlohmann::json toy_report_data(const PowerFunction& f, double lr, double x0, int
   }
   std::string note = explain(f, lr, x0);
   if (boundary)
-    note += " Basin boundary |x0| = " + number(*boundary) +
+    note += " Basin boundary |x0| = " + significant(*boundary, 4) +
             (cf.boundary ? " (" + cf.formula + ")" : " (found numerically)") + ".";
   return {{"kind", "toy"},
           {"title", "Gradient descent on " + f.name() + " in one dimension"},
-          {"subtitle", "lr = " + number(lr) + ", " + std::to_string(steps) + " steps per start"},
+          {"subtitle",
+           "lr = " + significant(lr, 4) + ", " + std::to_string(steps) + " steps per start"},
           {"f", f.name()},
           {"lr", lr},
           {"update_rule", f.update_rule()},

@@ -1,6 +1,5 @@
 #include "sweep/grid.h"
 
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -11,19 +10,6 @@
 namespace mlpscope {
 
 namespace {
-
-// The shortest text that reads back as the same double: endpoints stay exact.
-std::string shortest(double value) {
-  char buffer[64];
-  const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
-  return std::string(buffer, end);
-}
-
-std::string format_g12(double value) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.12g", value);
-  return buffer;
-}
 
 bool is_option(const std::string& name) {
   for (const auto& o : run_options())
@@ -70,8 +56,8 @@ std::vector<std::string> expand_range(const std::string& item, const std::string
     if (n == 1) v = lo;
     // Inner points are computed, not given: 12 digits drop the rounding noise of exp/log
     // (0.010000000000000004 → 0.01); the ends are printed exactly.
-    if (i > 0 && i < n - 1) v = setting_double(format_g12(v), "vary", axis);
-    values.push_back(shortest(v));
+    if (i > 0 && i < n - 1) v = setting_double(significant(v, 12), "vary", axis);
+    values.push_back(shortest_text(v));
   }
   return values;
 }

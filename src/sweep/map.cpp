@@ -1,7 +1,6 @@
 #include "sweep/map.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -24,7 +23,7 @@ std::optional<double> median(std::vector<double> v) {
 std::string number(std::optional<double> v, bool exact) {
   if (!v) return exact ? "" : "-";
   char buffer[64];
-  if (exact) return std::string(buffer, std::to_chars(buffer, buffer + sizeof buffer, *v).ptr);
+  if (exact) return shortest_text(*v);
   std::snprintf(buffer, sizeof buffer, "%.3g", *v);
   return buffer;
 }

@@ -3,11 +3,11 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
-#include <charconv>
 #include <cmath>
 #include <filesystem>
 
 #include "core/error.h"
+#include "core/strings.h"
 #include "run/run_config.h"
 
 namespace mlpscope {
@@ -97,11 +97,6 @@ std::string csv_field(std::string s) {
 
 // Column names are quoted: some options (limit) are SQL keywords.
 std::string quoted(const std::string& name) { return '"' + name + '"'; }
-
-std::string shortest(double v) {
-  char buffer[64];
-  return std::string(buffer, std::to_chars(buffer, buffer + sizeof buffer, v).ptr);
-}
 
 }  // namespace
 
@@ -297,7 +292,7 @@ std::string ResultStore::to_csv() const {
           line += std::to_string(sqlite3_column_int64(s.get(), c));
           break;
         case SQLITE_FLOAT:
-          line += shortest(sqlite3_column_double(s.get(), c));
+          line += shortest_text(sqlite3_column_double(s.get(), c));
           break;
         default:
           line += csv_field(s.text(c));

@@ -1,7 +1,6 @@
 #include "toy/gd1d.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -74,9 +73,7 @@ PowerFunction PowerFunction::parse(std::string_view spec, const std::string& opt
 std::string PowerFunction::name() const {
   if (p == 2.0) return "x^2";
   if (p == 4.0) return "x^4";
-  char buffer[40];
-  const auto end = std::to_chars(buffer, buffer + sizeof buffer, p).ptr;  // shortest exact form
-  return "|x|^" + std::string(buffer, end);
+  return "|x|^" + shortest_text(p);  // the shortest exact form
 }
 
 // Products rather than pow for the named functions, so that hand-computed values are exact.
