@@ -10,7 +10,10 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/report_output.h"
 #include "core/error.h"
+#include "report/browser.h"
+#include "report/lr_find_report.h"
 #include "run/lr_range_json.h"
 #include "run/lr_range_test.h"
 
@@ -148,14 +151,25 @@ int lr_find_main(CommandOptions& options) {
   const LrRangeConfig lc = parse_lr_range_config(options.values_of(lr_range_options()));
   const std::string& out = options.get("out");
   if (!out.empty()) check_writable(out, "out");
+  const std::string& report = options.get("report");
+  if (!report.empty()) check_writable(report, "report");
+  const std::string& png = options.get("png");
+  if (!png.empty() && report.empty())
+    setting_error("png", "needs --report FILE: the figures are drawn from the report's page");
+  // A browser that is missing fails the command before anything is run.
+  if (!png.empty()) (void)HeadlessBrowser("png");
   const PreparedData data = prepare_data(config);
   const LrRangeResult r = lr_range_test(config, data, lc);
   if (!out.empty()) write_csv(r, out);
-  if (options.flag("json"))
+  const bool json = options.flag("json");
+  if (json)
     std::printf("%s\n", lr_range_to_json(r).dump(2).c_str());
   else
     print_result(r, data.train.name, config,
                  options.given("lr") ? std::optional<double>(config.lr) : std::nullopt);
+  if (!report.empty())
+    write_report(lr_find_report_data(r, data.train.name, config.batch, config.optimizer.name()),
+                 report, "report", png, json ? stderr : stdout);
   return 0;
 }
 
@@ -174,6 +188,11 @@ Action add_lr_find_command(CLI::App& root) {
   options->add_table(lr_range_options());
   options->add("json", "false", "print the curve and the suggestion as one JSON object", true);
   options->add("out", "", "also write the curve to this CSV file (step,lr,loss,smoothed)");
+  options->add("report", "",
+               "also write an HTML report to FILE: the curve against log lr with the suggestion, "
+               "2/λ0 and the point where the loss blew up marked");
+  options->add("png", "",
+               "with --report, also write each figure as DIR/NAME.png (needs headless Chromium)");
   options->add_config_option();
   command->footer(
       "Example (the story's network; docs/lr-find.md):\n"

@@ -111,8 +111,8 @@ TEST(LrFindDoc, EveryOptionIsDocumented) {
        it != std::sregex_iterator(); ++it, ++options)
     EXPECT_NE(commands.find(it->str()), std::string::npos) << it->str();
   EXPECT_GT(options, 25);
-  for (const char* own :
-       {"--lr-min", "--lr-max", "--steps", "--smoothing", "--probe-samples", "--json", "--out"})
+  for (const char* own : {"--lr-min", "--lr-max", "--steps", "--smoothing", "--probe-samples",
+                          "--json", "--out", "--report", "--png"})
     EXPECT_NE(page.find(std::string("`") + own + "`"), std::string::npos) << own;
 }
 

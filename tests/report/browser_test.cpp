@@ -1,4 +1,4 @@
-// Each kind of report (run, sweep, toy), written by the built binary, opened in headless
+// Each kind of report (run, sweep, toy, lr-find), written by the built binary, opened in headless
 // Chromium: it loads without script errors, every figure drew (elements counted from the
 // DOM that report.js leaves), and a screenshot lands in the build directory
 // (report-screenshots/). Then `report --png` end to end, and its error without a browser.
@@ -115,6 +115,21 @@ TEST_F(Browser, ToyReportDrawsTheCobweb) {
   EXPECT_GT(figures.at("cobweb"), 8);
 }
 
+TEST_F(Browser, LrFindReportDrawsTheCurveAndItsMarks) {
+  // Up to lr 100 the loss blows up (at about 69): all four marks, 2/λ0 to the blow-up.
+  const fs::path page = work_dir() / "lr-find.html";
+  const fs::path png = work_dir() / "lr-find-figures";
+  const auto r =
+      run_command({MLPSCOPE_BINARY, "lr-find", "--data", "spiral:n=400", "--hidden", "32,32",
+                   "--lr-max", "100", "--report", page.string(), "--png", png.string()});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("report   " + page.string()), std::string::npos) << r.out;
+  const auto figures = open(page, "lr-find-report");
+  ASSERT_TRUE(figures.contains("lr-curve"));
+  EXPECT_GT(figures.at("lr-curve"), 20);  // two curves, four marks, axes and labels
+  EXPECT_EQ(png_size(png / "lr-curve.png"), std::make_pair(1800, 960));
+}
+
 TEST_F(Browser, PngFiguresFromARunLog) {
   const fs::path log = work_dir() / "png-run.jsonl", model = work_dir() / "png-run.model";
   const auto train = run_command({MLPSCOPE_BINARY, "train", "--data", "circles:n=200", "--hidden",
@@ -169,6 +184,24 @@ TEST(ReportCommand, PngWithoutABrowserIsOneClearError) {
       << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
   EXPECT_FALSE(fs::exists(dir / "r.html"));
+  EXPECT_FALSE(fs::exists(dir / "png"));
+}
+
+// lr-find's --png and --report are checked before the test runs: one line, exit 2, no file.
+TEST(ReportCommand, LrFindReportOptionsAreCheckedFirst) {
+  const fs::path dir = work_dir() / "lr-find-bad";
+  fs::create_directories(dir);
+  auto r = run_command(
+      {MLPSCOPE_BINARY, "lr-find", "--data", "xor:n=40", "--png", (dir / "png").string()});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--png: needs --report FILE"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  r = run_command({MLPSCOPE_BINARY, "lr-find", "--data", "xor:n=40", "--report",
+                   (dir / "missing-dir" / "r.html").string()});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--report"), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
   EXPECT_FALSE(fs::exists(dir / "png"));
 }
 

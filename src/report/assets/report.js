@@ -380,6 +380,42 @@
     renderFigures(root);
   }
 
+  // mlpscope lr-find --report: the range test's curve against a log lr, with the lrs it marks
+  // as vertical lines (src/report/lr_find_report.h).
+  const MARK_COLORS = { bound: '#3e7cb1', suggestion: '#2e933c', minimum: '#7b5ea7', diverged: '#d1495b' };
+  function lrFindReport(d, root) {
+    root.appendChild(el('h1', { text: d.title }));
+    root.appendChild(el('p', { class: 'subtitle', text: d.subtitle || '' }));
+    if (d.note) root.appendChild(el('div', { class: 'verdict' }, [el('p', { text: d.note })]));
+    figure('lr-curve', 'The training loss at each step of the test (thin) and its exponentially smoothed value (thick) against the learning rate, which grows geometrically from step to step. The suggestion is where the smoothed loss falls fastest; 2/λ0 is the largest stable learning rate of plain gradient descent predicted from the curvature at initialization; past the point where the loss blew up, training diverges.', () => {
+      const o = baseOption('Loss against the learning rate', 'log scale in lr');
+      const finite = d.loss.concat(d.smoothed).filter((v) => typeof v === 'number' && isFinite(v));
+      const lo = Math.min(0, ...finite), hi = niceCeil(d.loss_max !== null ? d.loss_max : Math.max(...finite));
+      o.xAxis = valueAxis('learning rate', true, { nameGap: 30, min: d.lr[0], max: d.lr[d.lr.length - 1] });
+      o.yAxis = valueAxis('training loss', false, { min: lo, max: hi, scale: false });
+      o.tooltip = { trigger: 'axis', confine: true, valueFormatter: (v) => fmt(v, 4) };
+      o.series = [
+        line('loss', zip(d.lr, d.loss), '#9aa5b1', { showSymbol: false, lineStyle: { width: 1, color: '#9aa5b1' } }),
+        line('smoothed loss', zip(d.lr, d.smoothed), '#1f2933', { showSymbol: false, lineStyle: { width: 2.5, color: '#1f2933' } })
+      ];
+      for (const m of d.marks) {
+        const color = MARK_COLORS[m.role] || '#52606d';
+        o.series.push({ type: 'line', name: m.name + ' ' + fmt(m.lr, 3), data: [[m.lr, lo], [m.lr, hi]], showSymbol: false, silent: true,
+          lineStyle: { type: m.role === 'bound' ? 'dashed' : 'solid', width: 1.5, color: color }, itemStyle: { color: color } });
+      }
+      o.legend.type = 'plain';
+      return o;
+    }, 'wide tall');
+    renderFigures(root);
+  }
+  // The round number at or above v (2.61 → 3, 9.39 → 10) for an axis's end.
+  function niceCeil(v) {
+    if (!(v > 0) || !isFinite(v)) return v;
+    const p = Math.pow(10, Math.floor(Math.log10(v)));
+    for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * p >= v * (1 - 1e-12)) return m * p;
+    return 10 * p;
+  }
+
   // ---------- drawing ----------
   const drawn = {};
   function countDrawn(chart) {
@@ -417,6 +453,7 @@
     if (data.kind === 'run') runReport(data, root);
     else if (data.kind === 'sweep') sweepReport(data, root);
     else if (data.kind === 'toy') toyReport(data, root);
+    else if (data.kind === 'lr_find') lrFindReport(data, root);
     else throw new Error('unknown report kind ' + data.kind);
     root.appendChild(el('p', { class: 'footer', text: 'mlpscope ' + (data.version || '') + ' · charts by Apache ECharts ' + (window.echarts ? echarts.version : '') }));
     if (!errors.length) body.setAttribute('data-report-status', 'ok');
