@@ -18,7 +18,6 @@
 // the same ones alone, as the whole does: the bits of one thread, always.
 #pragma once
 
-
 #include "core/spin_worker.h"
 #include "core/types.h"
 

@@ -62,7 +62,10 @@ Stepper<T>::Stepper(Network<T>& net, const Dataset& train_set, const TrainConfig
   // at every other step (perf: 2 threads ran 1.7 times slower than 1 before this).
   // From 3 threads on, batches go back to OpenBLAS's threads: one helper halves the work,
   // it does not divide it further (online SGD keeps its one helper).
-  if (config.threads == 2 || (look_ahead_ && config.threads > 2)) {
+  // Online, only a first layer wide enough to split wants one (as before this sharing).
+  const bool online_split =
+      look_ahead_ && config.threads >= 2 && net.arch().fan_in(0) >= FusedSgd<T>::kSplitMinInputs;
+  if (online_split || (!look_ahead_ && config.threads == 2)) {
     helper_.emplace();
     set_threads(1);
     blas_threads_to_restore_ = config.threads;
@@ -176,9 +179,8 @@ bool Stepper<T>::step() {
 }
 
 // Samples order_[first, first + count) into X_ and labels_; with a helper, half each (the
-// columns are independent: the same bits either way), so that each core writes the columns
-// its share of the first product reads (core/blas.h) instead of taking lines the other
-// core's last product left in its cache.
+// columns are independent: the same bits either way): the uint8 → float conversion was the
+// largest pass left on one core (perf, batch 128).
 template <class T>
 void Stepper<T>::gather(Index first, Index count) {
   if (X_.rows() != train_set_.dim || X_.cols() != count) X_.resize(train_set_.dim, count);
