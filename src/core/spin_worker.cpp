@@ -12,14 +12,21 @@ namespace {
 // hand-over between two steps, short against an evaluation or a probe.
 constexpr int kSpins = 1 << 13;
 
-// The caller looks at its scheduling every kCheckEvery tasks (about 30 ms of online SGD
+// The caller looks at its scheduling every kCheckEvery tasks (about 20 ms of online SGD
 // steps). If it spent more than kBusyShare of that time runnable but waiting for a core
 // (the kernel's schedstat; on an idle machine well under 1%, with twice as many busy
-// threads as cores about half), it runs alone for kSoloWindows windows (about half a
-// second), then offers tasks again and looks anew.
+// threads as cores about half), or if the helper ran fewer than half the tasks offered
+// (alone on two cores it runs 99% of them; beside a second training at two threads,
+// under 1%: each offer then only wakes a thread that finds its task taken, two system
+// calls and a context switch on a core the other process needs), it runs alone for
+// kSoloWindows windows (a third of a second), then offers tasks again and looks anew. Each
+// look in a row that finds the machine still busy doubles the time alone, up to
+// kMaxSoloWindows (about 5 s of online SGD): a busy machine costs one window of offers in
+// 256, not one in 17, and a machine that became free again is used within seconds.
 constexpr int kCheckEvery = 1024;
 constexpr double kBusyShare = 0.1;
 constexpr int kSoloWindows = 16;
+constexpr int kMaxSoloWindows = 256;
 
 // Nanoseconds the calling thread has waited on a run queue so far (the second field of
 // /proc/thread-self/schedstat); -1 where the kernel does not say.
@@ -64,7 +71,10 @@ std::uint32_t wait_for_change(const std::atomic<std::uint32_t>& counter, std::ui
 
 // Constructed on the caller's thread: its waiting so far is the baseline.
 SpinWorker::SpinWorker()
-    : waited_ns_(run_queue_wait_ns()), checked_at_ns_(now_ns()), thread_([this] { loop(); }) {}
+    : waited_ns_(run_queue_wait_ns()),
+      checked_at_ns_(now_ns()),
+      solo_length_(kSoloWindows),
+      thread_([this] { loop(); }) {}
 
 SpinWorker::~SpinWorker() {
   wait();
@@ -85,17 +95,38 @@ void SpinWorker::start(Task task, void* context) {
   started_.notify_one();
 }
 
+bool machine_busy(const HelperWindow& window) {
+  const bool waiting_for_a_core = window.run_queue_wait_ns >= 0 && window.elapsed_ns > 0 &&
+                                  static_cast<double>(window.run_queue_wait_ns) >
+                                      kBusyShare * static_cast<double>(window.elapsed_ns);
+  // Judged on at least half a window of offers: the first window after a time alone is
+  // whole, one that began alone is not.
+  const bool helper_losing =
+      window.offered >= kCheckEvery / 2 && 2 * window.run_by_helper < window.offered;
+  return waiting_for_a_core || helper_losing;
+}
+
 bool SpinWorker::offering() {
+  if (solo_windows_ == 0) ++offered_;
   if (++since_check_ < kCheckEvery) return solo_windows_ == 0;
   since_check_ = 0;
   const long long waited = run_queue_wait_ns(), now = now_ns();
+  const std::uint64_t by_helper = by_helper_.load(std::memory_order_relaxed);
   if (solo_windows_ > 0) {
     --solo_windows_;
-  } else if (waited >= 0 && waited_ns_ >= 0 && now > checked_at_ns_ &&
-             static_cast<double>(waited - waited_ns_) >
-                 kBusyShare * static_cast<double>(now - checked_at_ns_)) {
-    solo_windows_ = kSoloWindows;
+  } else {
+    const HelperWindow window{offered_, by_helper - helper_at_check_,
+                              waited >= 0 && waited_ns_ >= 0 ? waited - waited_ns_ : -1,
+                              now - checked_at_ns_};
+    if (machine_busy(window)) {
+      solo_windows_ = solo_length_;
+      solo_length_ = std::min(2 * solo_length_, kMaxSoloWindows);
+    } else {
+      solo_length_ = kSoloWindows;
+    }
   }
+  offered_ = 0;
+  helper_at_check_ = by_helper;
   waited_ns_ = waited;
   checked_at_ns_ = now;
   return solo_windows_ == 0;

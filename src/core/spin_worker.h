@@ -17,9 +17,10 @@
 // same function on the same data: the same bits, whichever thread runs it), and a helper
 // that keeps finding its task taken spins less before it sleeps, down to not at all; one
 // that wins a task again spins fully again. And when the caller's own thread spends a
-// tenth of its time waiting for a core (more runnable threads than cores), the caller
-// stops waking the helper for a while and runs every task itself: one thread that keeps
-// its core does more than two that take turns on it.
+// tenth of its time waiting for a core (more runnable threads than cores), or the helper
+// runs fewer than half the tasks offered to it, the caller stops waking the helper for a
+// while, longer each time the machine is still busy, and runs every task itself: one
+// thread that keeps its core does more than two that take turns on it.
 #pragma once
 
 #include <atomic>
@@ -27,6 +28,16 @@
 #include <thread>
 
 namespace mlpscope {
+
+// What the caller saw over one window of tasks (every 1024 starts), and whether it runs
+// the next ones alone (see above; the thresholds in spin_worker.cpp).
+struct HelperWindow {
+  std::uint64_t offered = 0;        // tasks offered to the helper
+  std::uint64_t run_by_helper = 0;  // tasks the helper ran
+  long long run_queue_wait_ns = 0;  // the caller's time runnable but off a core; < 0: unknown
+  long long elapsed_ns = 0;
+};
+bool machine_busy(const HelperWindow& window);
 
 class SpinWorker {
  public:
@@ -48,6 +59,8 @@ class SpinWorker {
   // Tasks run by the helper and by the caller since construction (for tests and tuning).
   std::uint64_t run_by_helper() const { return by_helper_.load(std::memory_order_relaxed); }
   std::uint64_t run_by_caller() const { return by_caller_; }
+  // Whether the next start wakes the helper, not kept for a busy machine (for tests).
+  bool offers() const { return solo_windows_ == 0; }
 
  private:
   void loop();
@@ -60,11 +73,13 @@ class SpinWorker {
   std::atomic<std::uint64_t> by_helper_{0};
   std::uint64_t by_caller_ = 0;
   std::uint32_t waited_ = 0;  // the number of the task waited for last (the caller's)
-  // The caller's view of the machine: tasks since its last look, its run-queue wait and the
-  // time then, and how many more windows it runs alone.
+  // The caller's view of the machine: tasks since its last look and how many of them it
+  // offered, the helper's count, its run-queue wait and the time then, how many more
+  // windows it runs alone, and for how many the next time alone lasts.
   int since_check_ = 0;
+  std::uint64_t offered_ = 0, helper_at_check_ = 0;
   long long waited_ns_ = -1, checked_at_ns_ = 0;
-  int solo_windows_ = 0;
+  int solo_windows_ = 0, solo_length_;
   bool kept_ = false;  // the task started last was not offered: wait() runs it
   Task task_ = nullptr;
   void* context_ = nullptr;

@@ -4,6 +4,7 @@
 #include "core/spin_worker.h"
 
 #include <gtest/gtest.h>
+#include <sched.h>
 
 #include <atomic>
 #include <chrono>
@@ -96,6 +97,63 @@ TEST(SpinWorker, DestructorWaitsForTheRunningTask) {
     worker.start(&Slow::run, &slow);
   }
   EXPECT_TRUE(slow.done);
+}
+
+// The caller's look at the machine after a window of tasks, on each side of each
+// threshold: waiting for a core more than a tenth of the time, or a helper that ran fewer
+// than half of at least 512 offers (alone on two cores it runs 99% of them).
+TEST(SpinWorker, AWindowIsBusyWhenTheCallerWaitsForACoreOrTheHelperLoses) {
+  const long long ms10 = 10'000'000;
+  EXPECT_FALSE(machine_busy({1024, 1014, 0, ms10}));
+  EXPECT_FALSE(machine_busy({1024, 512, 0, ms10}));
+  EXPECT_TRUE(machine_busy({1024, 511, 0, ms10}));
+  EXPECT_TRUE(machine_busy({1024, 3, 0, ms10}));
+  EXPECT_FALSE(machine_busy({511, 0, 0, ms10}));  // mostly alone: the wins say nothing
+  EXPECT_TRUE(machine_busy({512, 0, 0, ms10}));
+  EXPECT_FALSE(machine_busy({1024, 1024, ms10 / 10, ms10}));
+  EXPECT_TRUE(machine_busy({1024, 1024, ms10 / 10 + 1000, ms10}));
+  EXPECT_TRUE(machine_busy({0, 0, ms10 / 2, ms10}));
+  EXPECT_FALSE(machine_busy({1024, 1024, -1, ms10}));  // the kernel did not say
+  EXPECT_FALSE(machine_busy({1024, 1024, 5, 0}));
+}
+
+// A helper that shares its caller's one core can only take turns with it: within a few
+// windows the caller stops waking it and runs every task itself, and the tasks all run.
+TEST(SpinWorker, OnOneCoreTheCallerSoonRunsAlone) {
+  cpu_set_t before, one;
+  ASSERT_EQ(sched_getaffinity(0, sizeof before, &before), 0);
+  CPU_ZERO(&one);
+  int cpu = 0;
+  while (!CPU_ISSET(cpu, &before)) ++cpu;
+  CPU_SET(cpu, &one);
+  ASSERT_EQ(sched_setaffinity(0, sizeof one, &one), 0);
+  std::atomic<int> runs{0};
+  bool alone = false;
+  {
+    SpinWorker worker;  // its thread inherits the one core
+    struct Count {
+      static void run(void* context) {
+        static_cast<std::atomic<int>*>(context)->fetch_add(1, std::memory_order_relaxed);
+      }
+    };
+    for (int task = 0; task < 4 * 1024; ++task) {
+      worker.start(&Count::run, &runs);
+      worker.wait();
+    }
+    alone = !worker.offers();
+    // Alone, the helper is never woken: it runs none of the tasks that follow.
+    const std::uint64_t helper_before = worker.run_by_helper();
+    for (int task = 0; task < 1024; ++task) {
+      worker.start(&Count::run, &runs);
+      worker.wait();
+    }
+    if (alone) {
+      EXPECT_EQ(worker.run_by_helper(), helper_before);
+    }
+  }
+  ASSERT_EQ(sched_setaffinity(0, sizeof before, &before), 0);
+  EXPECT_TRUE(alone);
+  EXPECT_EQ(runs.load(), 5 * 1024);
 }
 
 }  // namespace
