@@ -93,6 +93,7 @@ Prober<T>::Prober(const Dataset& train, Index size, std::uint64_t seed, int shar
   }
   labels_.resize(static_cast<std::size_t>(n));
   train.gather(order.data(), n, X_, labels_.data());
+  if (n > 0) moments_ = mlpscope::input_moments(X_);
 }
 
 template <class T>

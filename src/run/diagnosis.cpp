@@ -93,7 +93,7 @@ Diagnosis diagnose_typed(const RunConfig& config, const PreparedData& data, cons
                           kInitialSharpnessIterations, kInitialSharpnessTolerance);
   d.at_init.sharpness = d.sharpness.lambda_max;
   d.max_stable_lr = max_stable_lr(d.sharpness.lambda_max, config.optimizer.momentum());
-  d.facts = run_facts(config, arch, prober.inputs());
+  d.facts = run_facts(config, arch, prober.input_moments());
   const Index n = data.train.size(), batch = config.batch == 0 ? n : std::min(config.batch, n);
   d.facts.budget_steps = static_cast<long long>(config.epochs) * ((n + batch - 1) / batch);
   d.facts.sharpness_at_init = d.sharpness.lambda_max;

@@ -154,7 +154,8 @@ struct TypedRun final : TrainingRun::State {
   RunResult result(const TrainSummary& judged) const override {
     RunResult result;
     result.summary = judged;
-    result.facts = run_facts(config, arch, prober ? prober->inputs() : Matrix<T>());
+    result.facts =
+        run_facts(config, arch, prober ? prober->input_moments() : std::optional<InputMoments>());
     result.facts.sharpness_at_init = result.summary.history.front().sharpness;
     result.facts.target = target;
     result.facts.budget_steps = static_cast<long long>(config.epochs) * stepper.steps_per_epoch();
@@ -214,23 +215,20 @@ RunResult run_training(const RunConfig& config, const PreparedData& data, TrainO
   return run.result();
 }
 
-template <class T>
 RunFacts run_facts(const RunConfig& config, const Architecture& arch,
-                   const Matrix<T>& probe_inputs) {
+                   const std::optional<InputMoments>& probe_inputs) {
   RunFacts f;
   f.arch = arch;
   f.init_name = config.init_from.empty() ? config.init.name() : "from " + config.init_from;
   f.lr = config.lr;
   f.momentum = config.optimizer.momentum();
   f.adaptive = config.optimizer.row().adaptive;
-  if (probe_inputs.cols() > 0 && config.init_from.empty())
+  if (probe_inputs && config.init_from.empty())
     f.theory = predict_preactivations(arch, config.init, config.bias_init, config.init_scale,
-                                      input_moments(probe_inputs));
+                                      *probe_inputs);
   return f;
 }
 
-template RunFacts run_facts<float>(const RunConfig&, const Architecture&, const Matrix<float>&);
-template RunFacts run_facts<double>(const RunConfig&, const Architecture&, const Matrix<double>&);
 template Network<float> initial_network<float>(const RunConfig&, const Architecture&);
 template Network<double> initial_network<double>(const RunConfig&, const Architecture&);
 

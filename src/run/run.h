@@ -85,9 +85,8 @@ RunResult run_training(const RunConfig& config, const PreparedData& data,
                        const std::atomic<bool>* stop = nullptr);
 
 // The facts a verdict needs about a run: architecture, lr, and theory at initialization
-// from the inputs of `probe_inputs`.
-template <class T>
+// from the moments of the probe set's inputs (none without a probe set: no theory).
 RunFacts run_facts(const RunConfig& config, const Architecture& arch,
-                   const Matrix<T>& probe_inputs);
+                   const std::optional<InputMoments>& probe_inputs);
 
 }  // namespace mlpscope
