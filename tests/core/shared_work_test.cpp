@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstring>
 #include <limits>
 #include <vector>
@@ -118,18 +119,26 @@ TEST(SharedWork, ActivationsGiveTheBitsOfOneThreadDouble) {
 TEST(SharedWork, HalvesCoverTheColumnsOnceAndSplitWhereALineStarts) {
   SpinWorker helper;
   for (const auto& [rows, cols] : {std::pair<Index, Index>{256, 128}, {33, 1000}, {7, 4000}}) {
+    // The two parts may run at once, one on each thread: each writes its own columns of
+    // `seen` and its own slot of `parts` (the lower part slot 0, the upper slot 1), and
+    // counts itself atomically.
     std::vector<int> seen(static_cast<std::size_t>(cols), 0);
-    std::vector<std::pair<Index, Index>> parts;
+    std::pair<Index, Index> parts[2] = {{-1, -1}, {-1, -1}};
+    std::atomic<int> calls{0};
     {
       SharedWork work(helper);
       in_column_halves<float>(rows, cols, 0, [&](Index first, Index count) {
         for (Index j = first; j < first + count; ++j) ++seen[static_cast<std::size_t>(j)];
-        parts.emplace_back(first, count);  // the two parts never run at once: wait() is between
+        parts[first == 0 ? 0 : 1] = {first, count};
+        calls.fetch_add(1);
       });
     }
     for (int times : seen) ASSERT_EQ(times, 1);
-    ASSERT_EQ(parts.size(), 2u);
-    const Index split = parts[0].first == 0 ? parts[0].second : parts[1].second;
+    ASSERT_EQ(calls.load(), 2);
+    ASSERT_EQ(parts[0].first, 0);
+    const Index split = parts[0].second;
+    EXPECT_EQ(parts[1].first, split);
+    EXPECT_EQ(parts[1].second, cols - split);
     EXPECT_EQ(split * rows % 16, 0) << rows << "×" << cols;  // 16 floats: 64 bytes
     EXPECT_NEAR(double(split), cols / 2.0, 16.0);
   }
