@@ -42,7 +42,7 @@ for suggestion in run.suggestions:
     print(f"  try     {suggestion}")
 assert run.verdict != "converged" and run.cause == "saturated_output", run.summary
 
-# 3. The first suggestion, He's init, learns.
+# 3. He's init, the first suggestion's start, learns even with MSE.
 he = ms.train(init="he_normal", **story)
 print(f"he_normal {he.verdict}; accuracy {he.summary['train_accuracy']:.1%} "
       f"(uniform: {run.summary['train_accuracy']:.1%})")

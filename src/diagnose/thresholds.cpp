@@ -51,6 +51,7 @@ std::string describe_thresholds() {
        "...cross-entropy and bce (measured)"},
       {"kMinRelaxations", t::kMinRelaxations, "lr_too_low: steps x lr/(2/lambda0) below this"},
       {"kLowUpdateRatio", t::kLowUpdateRatio, "lr_too_low: every layer's update ratio below this"},
+      {"kAdamLr", t::kAdamLr, "the --lr a suggestion to switch to adam gives with it"},
       {"kCollapsedShare", t::kCollapsedShare, "collapsed: share of samples predicted as one class"},
       {"kSaturatedDerivativeShare", t::kSaturatedDerivativeShare,
        "a unit saturates where phi' < this x max phi'"},

@@ -44,6 +44,8 @@ struct Target {
 struct RunFacts {
   Architecture arch;
   std::string init_name;
+  double init_scale = 1.0;     // --init-scale
+  std::string optimizer_name;  // as --optimizer takes it ("sgd", "adam", …)
   double lr = 0.0;
   double momentum = 0.0;  // heavy-ball μ, 0 for sgd; adaptive optimizers: see adaptive
   bool adaptive = false;  // adam, rmsprop: the 2/λ bound does not apply directly

@@ -220,6 +220,8 @@ RunFacts run_facts(const RunConfig& config, const Architecture& arch,
   RunFacts f;
   f.arch = arch;
   f.init_name = config.init_from.empty() ? config.init.name() : "from " + config.init_from;
+  f.init_scale = config.init_scale;
+  f.optimizer_name = std::string(config.optimizer.row().name);
   f.lr = config.lr;
   f.momentum = config.optimizer.momentum();
   f.adaptive = config.optimizer.row().adaptive;

@@ -625,8 +625,10 @@ TEST(VerdictBaseline, AccuracyMustLeaveChanceLevel) {
 namespace mlpscope {
 namespace {
 
-// A saturated softmax with MSE: the suggested --init-scale brings the logits of a relu
-// network (which grow as c^d) back to He's scale, and a smaller lr is not suggested.
+// A saturated softmax with MSE: the first suggestion leaves the saturation (He's init at
+// scale 1, cross-entropy, and Adam's step, since the run's lr was chosen for MSE's vanishing
+// gradients); the suggested --init-scale brings the logits of a relu network (which grow as
+// c^d) back to He's scale; a smaller lr alone is never suggested.
 TEST(StallCause, SaturatedOutputSuggestsTheInitScaleFromTheory) {
   TrainSummary s = stalled_run();
   s.history.front().output->mean_top_probability = 0.99;
@@ -642,11 +644,72 @@ TEST(StallCause, SaturatedOutputSuggestsTheInitScaleFromTheory) {
                        [&](const std::string& x) { return contains(x, part); });
   };
   EXPECT_TRUE(has("--init-scale 0.1 ")) << "(1/100)^(1/2) = 0.1";
-  EXPECT_FALSE(has("--lr"));
+  EXPECT_TRUE(v.suggestions.front().starts_with(
+      "--init he_normal --loss cross_entropy --optimizer adam --lr 0.01 ("))
+      << v.suggestions.front();
+  EXPECT_FALSE(std::any_of(v.suggestions.begin(), v.suggestions.end(),
+                           [](const std::string& x) { return x.starts_with("--lr"); }));
+  f.init_scale = 4.0;  // a scaled init is reset with it
+  EXPECT_TRUE(judge_run(s, f).suggestions.front().starts_with(
+      "--init he_normal --init-scale 1 --loss cross_entropy"))
+      << judge_run(s, f).suggestions.front();
+  f.init_scale = 1.0;
   f.theory.back().preact_std = 0.5;  // already below He's scale: no init-scale suggestion
   const Verdict unscaled = judge_run(s, f);
   EXPECT_FALSE(std::any_of(unscaled.suggestions.begin(), unscaled.suggestions.end(),
                            [](const std::string& x) { return contains(x, "--init-scale"); }));
+}
+
+}  // namespace
+}  // namespace mlpscope
+
+namespace mlpscope {
+namespace {
+
+// Steps too small for the run (the loss fell at every epoch, but too little): an SGD run is
+// told to switch to Adam with its step first, then a larger SGD step; an Adam run, which
+// has that already, is told a larger step only.
+TEST(StallCause, StepsTooSmallSuggestAdamFirstUnlessTheRunHasIt) {
+  const TrainSummary s = history({1.0, 0.999, 0.998, 0.997});
+  RunFacts f = facts();
+  f.lr = 0.001;
+  f.optimizer_name = "sgd";
+  Verdict v = judge_run(s, f);
+  ASSERT_EQ(v.cause, Cause::lr_too_low) << v.explanation;
+  ASSERT_EQ(v.suggestions.size(), 2u);
+  EXPECT_TRUE(v.suggestions[0].starts_with("--optimizer adam --lr 0.01 (")) << v.suggestions[0];
+  EXPECT_EQ(v.suggestions[1], "--lr 0.01");
+  f.optimizer_name = "adam";
+  f.adaptive = true;
+  v = judge_run(s, f);
+  ASSERT_EQ(v.cause, Cause::lr_too_low);
+  ASSERT_EQ(v.suggestions.size(), 1u);
+  EXPECT_EQ(v.suggestions[0], "--lr 0.01");
+}
+
+// A suggestion is dropped only when every option it sets is the run's own: "--optimizer
+// adam --lr 0.01" to an Adam run at 0.01 says nothing, to one at 0.001 it says the step.
+TEST(Suggestions, ASuggestionOfTheRunsOwnSettingsIsDroppedOnlyWhenAllOfItIs) {
+  // Slow: the loss and the accuracy still rising toward a good fit, 9 epochs away.
+  TrainSummary s = history({1.0, 0.9, 0.8, 0.7});
+  const double accuracies[] = {0.34, 0.345, 0.35, 0.355};
+  for (std::size_t i = 0; i < s.history.size(); ++i) s.history[i].accuracy = accuracies[i];
+  s.train_accuracy = accuracies[3];
+  RunFacts f = facts();
+  f.optimizer_name = "adam";
+  f.adaptive = true;
+  const auto has_adam = [](const Verdict& v) {
+    return std::any_of(v.suggestions.begin(), v.suggestions.end(),
+                       [](const std::string& x) { return x.starts_with("--optimizer adam"); });
+  };
+  Verdict v = judge_run(s, f);
+  ASSERT_EQ(v.verdict, VerdictKind::slow) << v.explanation;
+  EXPECT_FALSE(has_adam(v));
+  f.lr = 0.001;
+  EXPECT_TRUE(has_adam(judge_run(s, f)));
+  f.optimizer_name = "sgd";
+  f.adaptive = false;
+  EXPECT_TRUE(has_adam(judge_run(s, f)));
 }
 
 }  // namespace
