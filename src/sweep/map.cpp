@@ -50,8 +50,9 @@ std::size_t axis_index(const GridSpec& spec, const std::string& name) {
                             (names.empty() ? "none" : names) + ")");
 }
 
-// The homogeneity law along the init-scale axis `scales`, drawn from the smallest scale
-// with a measured boundary; fills the facet's prediction and exponents.
+// The homogeneity law along the init-scale axis `scales`, drawn from the largest scale
+// with a measured boundary (the laws are those of large c, sweep/scale_law.h); fills the
+// facet's prediction and exponents.
 void draw_scale_law(const std::vector<std::string>& scales,
                     const std::vector<std::optional<double>>& measured, const RunRow& sample,
                     std::vector<std::optional<double>>& predicted, MapFacet& facet) {
@@ -62,13 +63,13 @@ void draw_scale_law(const std::vector<std::string>& scales,
   for (std::size_t i = 0; i < scales.size(); ++i) {
     c.push_back(parse_double(scales[i], "init-scale"));
     lambda.push_back(measured[i] ? 2.0 / *measured[i] : NAN);
-    if (measured[i] && (!first || c[i] < c[*first])) first = i;
+    if (measured[i] && (!first || c[i] > c[*first])) first = i;
   }
   if (!first) return;
   for (std::size_t i = 0; i < scales.size(); ++i)
     predicted.push_back(predicted_stable_lr(*measured[*first], c[*first], c[i], *k));
   facet.theory_exponent = k;
-  facet.smallest_scale = c[*first];
+  facet.anchor_scale = c[*first];
   facet.law = describe_homogeneity(sample.options);
   const double fitted = log_log_slope(c, lambda);
   if (std::isfinite(fitted)) facet.measured_exponent = fitted;
@@ -194,19 +195,22 @@ std::string cell_text(const MapCell& cell) {
   return s + " " + number(cell.median_final_loss, false);
 }
 
+// c^k as the map writes it: "c^4", "c^-4", and "c^0" for k = 0 (no "c^-0").
+std::string power_of_c(int k) { return "c^" + std::to_string(k); }
+
 // The prediction's heading: "c^-4 law", 2/λmax ∝ c^-k.
 std::string law_label(const MapFacet& facet) {
-  return "c^-" + std::to_string(*facet.theory_exponent) + " law";
+  return power_of_c(-*facet.theory_exponent) + " law";
 }
 
 // Under the table: what the law is, where it was drawn from, and what was measured.
 std::string law_note(const MapFacet& facet) {
   char line[512];
   std::snprintf(line, sizeof line,
-                "init-scale c: homogeneity (%s) gives λmax ∝ c^%d, so 2/λmax ∝ c^-%d, drawn "
-                "from c = %g; the measured λmax fits c^%s\n",
-                facet.law.c_str(), *facet.theory_exponent, *facet.theory_exponent,
-                *facet.smallest_scale,
+                "init-scale c: homogeneity (%s) gives λmax ∝ %s at large c, so 2/λmax ∝ %s, "
+                "drawn from c = %g; the measured λmax fits c^%s\n",
+                facet.law.c_str(), power_of_c(*facet.theory_exponent).c_str(),
+                power_of_c(-*facet.theory_exponent).c_str(), *facet.anchor_scale,
                 facet.measured_exponent ? number(*facet.measured_exponent, false).c_str() : "?");
   return line;
 }

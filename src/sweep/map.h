@@ -31,11 +31,11 @@ struct MapFacet {
   std::vector<std::optional<double>> row_boundary;  // per row value when the columns are lr
   std::vector<std::optional<double>> col_boundary;  // per column value when the rows are lr
   // Where the boundary's axis is init-scale (the other one lr): the homogeneity prediction
-  // of 2/λmax beside each measured value, drawn from the smallest scale (sweep/scale_law.h),
+  // of 2/λmax beside each measured value, drawn from the largest scale (sweep/scale_law.h),
   // the exponents of λmax ∝ c^k it gives and that the measured values fit, and for what.
   std::vector<std::optional<double>> row_predicted, col_predicted;
   std::optional<int> theory_exponent;
-  std::optional<double> measured_exponent, smallest_scale;
+  std::optional<double> measured_exponent, anchor_scale;
   std::string law;  // "relu, 3 weight layers, no biases, softmax + mse"
 };
 

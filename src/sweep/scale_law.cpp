@@ -21,7 +21,11 @@ std::optional<int> homogeneity_sharpness_exponent(const nlohmann::json& options)
       options.value("bias-init", "") != "zeros" ||
       !options.value("init-from", nlohmann::json()).is_null())
     return std::nullopt;
-  return 2 * (weight_layers(options) - 1);
+  const int d = weight_layers(options);
+  const std::string loss = options.value("loss", ""), output = options.value("output", "");
+  if (output == "identity") return loss == "mse" ? std::optional(2 * (d - 1)) : std::nullopt;
+  if (loss == "cross_entropy" || loss == "bce") return d >= 2 ? std::optional(d - 2) : std::nullopt;
+  return std::nullopt;  // MSE through a saturating output: λmax falls, no power law
 }
 
 double predicted_stable_lr(double stable_lr_at_c0, double c0, double c, int k) {
