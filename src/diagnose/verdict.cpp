@@ -31,6 +31,12 @@ std::string adam_step(const std::string& why) {
   return "--optimizer adam --lr " + num(th::kAdamLr) + " (" + why + ")";
 }
 
+// Another init, at its own scale: --init-scale multiplies whatever init is named, so "--init
+// he_normal" to a run at --init-scale 0.25 would keep a quarter of He's weights.
+std::string init_to(const RunFacts& f, const std::string& init) {
+  return "--init " + init + (f.init_scale != 1.0 ? " --init-scale 1" : "");
+}
+
 // The evidence at initialization that explains a run that does not learn.
 struct Evidence {
   Cause cause;
@@ -84,11 +90,10 @@ std::optional<Evidence> saturation_evidence(const RunFacts& f, const EpochRecord
   // gradient's). On the labelled corpus this first suggestion reached the target in 31 of
   // 39 saturated runs, against 16 with the run's own lr.
   e.suggestions = {
-      "--init " + better_init + (f.init_scale != 1.0 ? " --init-scale 1" : "") + " --loss " + loss +
-          " --optimizer adam --lr " + num(th::kAdamLr) +
+      init_to(f, better_init) + " --loss " + loss + " --optimizer adam --lr " + num(th::kAdamLr) +
           " (an unsaturated start, a gradient p − y that does not vanish, and steps whose "
           "size does not depend on the gradient's)",
-      "--init " + better_init + " (variance-preserving for " + f.arch.activation.name() + ")",
+      init_to(f, better_init) + " (variance-preserving for " + f.arch.activation.name() + ")",
       "--loss " + loss + " (its gradient p − y does not vanish when the output saturates)",
       "if your own code backpropagates (p − y) at a softmax output, that is the cross-entropy "
       "gradient, not MSE's: compare with --loss cross_entropy"};
@@ -171,15 +176,16 @@ std::optional<Evidence> unit_evidence(const RunFacts& f, const EpochRecord& r, c
               " relu units are dead " + when +
               " (0 on every probe sample): they pass no gradient and never recover." +
               theory_sentence(f, r),
-          {"--init he_normal", "--activation leaky_relu:0.01", "--lr " + num(f.lr / 10)}};
+          {init_to(f, "he_normal"), "--activation leaky_relu:0.01", "--lr " + num(f.lr / 10)}};
     if (s.saturated_fraction && *s.saturated_fraction >= th::kSaturatedUnits)
-      return Evidence{
-          Cause::saturated_units,
-          fmt("%.0f%%", 100 * *s.saturated_fraction) + " of layer-" + std::to_string(l + 1) + " " +
-              f.arch.activation.name() + " units are saturated " + when +
-              " (derivative below 1% of its peak)." + theory_sentence(f, r),
-          {"--init xavier_normal (variance-preserving for " + f.arch.activation.name() + ")",
-           "--init-scale 0.1", "--standardize"}};
+      return Evidence{Cause::saturated_units,
+                      fmt("%.0f%%", 100 * *s.saturated_fraction) + " of layer-" +
+                          std::to_string(l + 1) + " " + f.arch.activation.name() +
+                          " units are saturated " + when + " (derivative below 1% of its peak)." +
+                          theory_sentence(f, r),
+                      {init_to(f, "xavier_normal") + " (variance-preserving for " +
+                           f.arch.activation.name() + ")",
+                       "--init-scale 0.1", "--standardize"}};
   }
   return std::nullopt;
 }
@@ -195,7 +201,7 @@ std::optional<Evidence> gradient_evidence(const RunFacts& f, const EpochRecord& 
                   "the gradient reaching layer 1 has norm " + num(first) + " against " + num(last) +
                       " at the last layer (total " + num(total) +
                       "): the early layers cannot learn." + theory_sentence(f, r),
-                  {"--init he_normal", "--activation relu", "--loss cross_entropy",
+                  {init_to(f, "he_normal"), "--activation relu", "--loss cross_entropy",
                    adam_step("scales each parameter's step by its own gradient's size")}};
 }
 
@@ -234,9 +240,10 @@ std::optional<Evidence> absorbing_evidence(const RunFacts& f, const TrainSummary
   const EpochRecord& last = s.history.back();
   if (last.output && last.output->confident_fraction < th::kSaturatedSampleShare)
     return std::nullopt;
-  Evidence e = saturation_evidence(f, s.history.front())
-                   .value_or(Evidence{
-                       Cause::saturated_output, "", {"--init he_normal", "--loss cross_entropy"}});
+  Evidence e =
+      saturation_evidence(f, s.history.front())
+          .value_or(Evidence{
+              Cause::saturated_output, "", {init_to(f, "he_normal"), "--loss cross_entropy"}});
   e.cause = Cause::saturated_output;
   e.explanation =
       "the run ended in the absorbing state of softmax + MSE: the outputs are one-hot, so the "
@@ -266,7 +273,7 @@ Evidence stall_evidence(const RunFacts& f, const TrainSummary& s,
             fmt("%.0f%%", 100 * last.output->majority_fraction) +
                 " of samples are predicted as one class: the network learned the class prior and "
                 "nothing else.",
-            {"--loss cross_entropy", "--init he_normal", "--lr " + num(f.lr * 10)}};
+            {"--loss cross_entropy", init_to(f, "he_normal"), "--lr " + num(f.lr * 10)}};
   double ratio = 0.0;
   for (const auto& l : last.layers) ratio = std::max(ratio, l.update_ratio.value_or(0.0));
   if (!last.layers.empty() && ratio < th::kLowUpdateRatio)
@@ -414,11 +421,11 @@ void judge_divergence(Verdict& v, const TrainSummary& s, const RunFacts& f, doub
     v.explanation += " At initialization the sharpness was " + num(*f.sharpness_at_init) +
                      ", so gradient descent is stable only for lr < " + num(*lr_bound) + "; --lr " +
                      num(f.lr) + " is " + num(f.lr / *lr_bound) + "x that.";
-    v.suggestions = {"--lr " + num(*lr_bound / 2), "--init he_normal"};
+    v.suggestions = {"--lr " + num(*lr_bound / 2), init_to(f, "he_normal")};
   } else {
     v.cause = Cause::exploding;
     v.explanation += " The weights grew until the outputs overflowed.";
-    v.suggestions = {"--lr " + num(f.lr / 10), "--init he_normal", "--loss cross_entropy"};
+    v.suggestions = {"--lr " + num(f.lr / 10), init_to(f, "he_normal"), "--loss cross_entropy"};
   }
   v.explanation += theory_sentence(f, s.history.front());
 }
@@ -677,7 +684,7 @@ Verdict predict(const EpochRecord& init, const RunFacts& f) {
                     ": the first steps overshoot along the sharpest direction faster than the "
                     "network can move to flatter ground." +
                     theory_sentence(f, init);
-    v.suggestions = {"--lr " + num(*lr_bound / 2), "--init he_normal"};
+    v.suggestions = {"--lr " + num(*lr_bound / 2), init_to(f, "he_normal")};
     return v;
   }
   std::optional<Evidence> e = saturation_evidence(f, init);

@@ -356,8 +356,14 @@ TEST(Suggestions, NeverRepeatTheRunsOwnSetting) {
   const Verdict uniform = judge_run(s, f);
   ASSERT_FALSE(uniform.suggestions.empty());
   EXPECT_EQ(uniform.suggestions.front(), "--init he_normal");
-  // The same in the prediction before training.
+  // A scaled run is told the init at its own scale: --init-scale multiplies any init, and He
+  // at a quarter of its scale is not He. The run's own init at another scale is a change.
+  f.init_scale = 0.25;
+  EXPECT_EQ(judge_run(s, f).suggestions.front(), "--init he_normal --init-scale 1");
   f.init_name = "he_normal";
+  EXPECT_EQ(judge_run(s, f).suggestions.front(), "--init he_normal --init-scale 1");
+  f.init_scale = 1.0;
+  // The same in the prediction before training.
   for (const std::string& suggestion : predict_run(s.history.front(), f).suggestions)
     EXPECT_FALSE(suggestion.starts_with("--init he_normal")) << suggestion;
 }
