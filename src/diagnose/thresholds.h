@@ -80,7 +80,7 @@ inline constexpr double kCatapultLimitCrossEntropy = 30.0;
 inline constexpr double kMinRelaxations = 30.0;
 // The step a suggestion to switch to Adam gives with it (Adam's own default is 1e-3, Kingma
 // & Ba 2015): a run switched from SGD keeps its --lr otherwise, a step chosen for SGD's
-// scale. Measured on the labelled corpus (docs/verdicts.md), runs stalled for too small an
+// scale. Measured on the seed-1 labelled corpus (docs/verdicts.md), runs stalled for too small an
 // SGD step reached their target with adam at 0.01 in 78% of cases, at 1e-3 in 51%.
 inline constexpr double kAdamLr = 0.01;
 // collapsed: at least this share of samples predicted as one class.

@@ -27,9 +27,8 @@ std::string num(double v) { return fmt("%.3g", v); }
 // recent gradients (Kingma & Ba 2015, arXiv:1412.6980), so flat directions move as fast as
 // sharp ones; without --lr a run switched from SGD would keep a step chosen for SGD's scale
 // (kAdamLr says how it was measured).
-std::string adam_step(const std::string& why) {
-  return "--optimizer adam --lr " + num(th::kAdamLr) + " (" + why + ")";
-}
+std::string adam_options() { return "--optimizer adam --lr " + num(th::kAdamLr); }
+std::string adam_step(const std::string& why) { return adam_options() + " (" + why + ")"; }
 
 // Another init, at its own scale: --init-scale multiplies whatever init is named, so "--init
 // he_normal" to a run at --init-scale 0.25 would keep a quarter of He's weights.
@@ -87,10 +86,10 @@ std::optional<Evidence> saturation_evidence(const RunFacts& f, const EpochRecord
   const std::string loss = f.arch.head.output == OutputKind::softmax ? "cross_entropy" : "bce";
   // The run's lr was chosen for MSE through a saturated output, whose gradients are tiny: a
   // step for the new loss comes with it (Adam's, whose size does not depend on the
-  // gradient's). On the labelled corpus this first suggestion reached the target in 31 of
-  // 39 saturated runs, against 16 with the run's own lr.
+  // gradient's). On the seed-1 labelled corpus this first suggestion reached the target in
+  // 31 of 39 saturated runs, against 16 with the run's own lr.
   e.suggestions = {
-      init_to(f, better_init) + " --loss " + loss + " --optimizer adam --lr " + num(th::kAdamLr) +
+      init_to(f, better_init) + " --loss " + loss + " " + adam_options() +
           " (an unsaturated start, a gradient p − y that does not vanish, and steps whose "
           "size does not depend on the gradient's)",
       init_to(f, better_init) + " (variance-preserving for " + f.arch.activation.name() + ")",
@@ -141,7 +140,7 @@ std::optional<double> relaxations(const RunFacts& f) {
 // Steps too small: Adam first for an SGD run. The largest step plain gradient descent can
 // take is capped by the sharpest direction (2/λ0), and the flat directions that carry the fit
 // relax (1 − lr·λ) per step, far slower; Adam's per-parameter steps move them as fast as the
-// sharp one. On the labelled corpus Adam at kAdamLr reached the target in 215 of 276 runs
+// sharp one. On the seed-1 labelled corpus Adam at kAdamLr reached the target in 215 of 276 runs
 // stalled for too small a step, half the stability bound in 169 (docs/verdicts.md).
 std::vector<std::string> too_small_steps(const RunFacts& f) {
   if (f.adaptive) return {larger_lr(f)};
