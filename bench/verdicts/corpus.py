@@ -408,7 +408,8 @@ def main() -> int:
                   f"{row['verdict']['verdict']}", file=sys.stderr, flush=True)
     rows = [done[c.key()] for c in cases]
     t = tables(rows)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+    # "-dirty" when the tree had uncommitted changes: the build measured is then not HEAD's.
+    commit = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True,
                             text=True).stdout.strip()
     named = min(len(rows), len(story_cases()))
     drawn = len(rows) - named

@@ -57,6 +57,11 @@ struct RunFacts {
 
 Verdict judge_run(const TrainSummary& summary, const RunFacts& facts);
 
+// The --lr a suggestion to switch to Adam gives with it: kAdamLrPerFanIn / the largest fan-in
+// of the network, to one significant figure, at most kAdamLrMax (0.001 for 784-64-64-10, 0.03
+// for 2-32-32-2).
+double adam_lr(const Architecture& arch);
+
 // At initialization only (diagnose): what the run is likely to do, from the same evidence.
 Verdict predict_run(const EpochRecord& at_init, const RunFacts& facts);
 

@@ -271,7 +271,8 @@ TEST(PredictRegime, TooFewRelaxationsPredictAStallOfTheLr) {
   EXPECT_EQ(v.cause, Cause::lr_too_low);
   // Adam first: plain SGD's step is capped by the sharpest direction; then that cap's half.
   ASSERT_EQ(v.suggestions.size(), 2u);
-  EXPECT_TRUE(v.suggestions[0].starts_with("--optimizer adam --lr 0.01 (")) << v.suggestions[0];
+  // 784-64-10: Adam's step is 1/784 to one figure.
+  EXPECT_TRUE(v.suggestions[0].starts_with("--optimizer adam --lr 0.001 (")) << v.suggestions[0];
   EXPECT_TRUE(v.suggestions[1].starts_with("--lr 0.01 (half the stability bound"))
       << v.suggestions[1];
   f.lr = 0.02 * th::kMinRelaxations / 600 * 1.01;

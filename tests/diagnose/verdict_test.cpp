@@ -398,6 +398,14 @@ TEST(StallCause, VanishingGradientByRatioOrTotal) {
   // A relu network from He's init with cross-entropy has all but the last suggestion already.
   ASSERT_EQ(v.suggestions.size(), 1u);
   EXPECT_TRUE(v.suggestions.front().starts_with("--optimizer adam")) << v.suggestions.front();
+  // Adam first for any run: it scales each parameter's step by its own gradient, so the early
+  // layers take full steps; the init comes second.
+  const Verdict sigmoid = judge_run(s, facts("sigmoid", LossKind::mse));
+  ASSERT_EQ(sigmoid.cause, Cause::vanishing_gradient);
+  ASSERT_GE(sigmoid.suggestions.size(), 2u);
+  EXPECT_TRUE(sigmoid.suggestions[0].starts_with("--optimizer adam --lr 0.1 ("))
+      << sigmoid.suggestions[0];
+  EXPECT_EQ(sigmoid.suggestions[1], "--activation relu");
   layers[0].grad_norm = 1.1e-3 * 2.0;
   EXPECT_NE(judge_run(s, facts()).cause, Cause::vanishing_gradient);
   // Both layers alike, the total ‖g‖ = sqrt(2)·g on each side of kTinyGradient.
@@ -435,7 +443,10 @@ TEST(StallCause, LrTooLowWhenStepsAreTinyElsePlateau) {
   v = judge_run(s, facts());
   EXPECT_EQ(v.cause, Cause::plateau);
   EXPECT_TRUE(contains(v.explanation, "0.998")) << v.explanation;
-  EXPECT_FALSE(v.suggestions.empty());
+  // A plateau's first suggestion is Adam's per-parameter steps, then a smaller SGD step.
+  ASSERT_EQ(v.suggestions.size(), 3u);
+  EXPECT_TRUE(v.suggestions[0].starts_with("--optimizer adam --lr 0.1 (")) << v.suggestions[0];
+  EXPECT_EQ(v.suggestions[1], "--lr 0.00333");
   // Without probes there is no evidence: a plateau.
   EXPECT_EQ(judge_run(history({1.0, 0.999, 0.998, 0.998}), facts()).cause, Cause::plateau);
 }
@@ -594,6 +605,25 @@ TEST(VerdictBaseline, GoodFitWinsOverSmallProgress) {
             VerdictKind::converged);
 }
 
+// Adam's step is 1/(largest fan-in) to one significant figure, at most kAdamLrMax: the
+// per-step move of a pre-activation, lr·fan_in·|x| when the updates line up with the input,
+// stays at the input's scale in the widest layer.
+TEST(Suggestions, AdamsStepIsOneOverTheLargestFanIn) {
+  ASSERT_DOUBLE_EQ(th::kAdamLrPerFanIn, 1.0);
+  ASSERT_DOUBLE_EQ(th::kAdamLrMax, 0.1);
+  const auto lr = [](std::vector<Index> sizes) {
+    return adam_lr(Architecture{std::move(sizes), Activation::parse("relu"),
+                                Head::make(OutputKind::softmax, LossKind::cross_entropy)});
+  };
+  EXPECT_DOUBLE_EQ(lr({784, 64, 64, 10}), 0.001);  // 1/784 = 0.00128
+  EXPECT_DOUBLE_EQ(lr({2, 32, 32, 2}), 0.03);      // 1/32 = 0.03125: the hidden layer's
+  EXPECT_DOUBLE_EQ(lr({2, 64, 2}), 0.02);          // 1/64 = 0.0156 rounds up
+  EXPECT_DOUBLE_EQ(lr({3072, 512, 10}), 0.0003);   // 1/3072 = 0.000326
+  EXPECT_DOUBLE_EQ(lr({2, 16, 2}), 0.06);          // 1/16 = 0.0625
+  EXPECT_DOUBLE_EQ(lr({2, 8, 3}), 0.1);            // 1/8 = 0.125: the cap
+  EXPECT_DOUBLE_EQ(lr({1, 1}), 0.1);               // 1/1: the cap
+}
+
 // A loss that falls at every epoch but too little has small steps, not a plateau.
 TEST(StallCause, StrictlyFallingButTooLittleIsLrTooLow) {
   const double chance = std::log(3.0);
@@ -651,7 +681,7 @@ TEST(StallCause, SaturatedOutputSuggestsTheInitScaleFromTheory) {
   };
   EXPECT_TRUE(has("--init-scale 0.1 ")) << "(1/100)^(1/2) = 0.1";
   EXPECT_TRUE(v.suggestions.front().starts_with(
-      "--init he_normal --loss cross_entropy --optimizer adam --lr 0.01 ("))
+      "--init he_normal --loss cross_entropy --optimizer adam --lr 0.1 ("))
       << v.suggestions.front();
   EXPECT_FALSE(std::any_of(v.suggestions.begin(), v.suggestions.end(),
                            [](const std::string& x) { return x.starts_with("--lr"); }));
@@ -683,7 +713,8 @@ TEST(StallCause, StepsTooSmallSuggestAdamFirstUnlessTheRunHasIt) {
   Verdict v = judge_run(s, f);
   ASSERT_EQ(v.cause, Cause::lr_too_low) << v.explanation;
   ASSERT_EQ(v.suggestions.size(), 2u);
-  EXPECT_TRUE(v.suggestions[0].starts_with("--optimizer adam --lr 0.01 (")) << v.suggestions[0];
+  // 2-8-3: Adam's step is 1/8 to one figure.
+  EXPECT_TRUE(v.suggestions[0].starts_with("--optimizer adam --lr 0.1 (")) << v.suggestions[0];
   EXPECT_EQ(v.suggestions[1], "--lr 0.01");
   f.optimizer_name = "adam";
   f.adaptive = true;
@@ -694,7 +725,7 @@ TEST(StallCause, StepsTooSmallSuggestAdamFirstUnlessTheRunHasIt) {
 }
 
 // A suggestion is dropped only when every option it sets is the run's own: "--optimizer
-// adam --lr 0.01" to an Adam run at 0.01 says nothing, to one at 0.001 it says the step.
+// adam --lr 0.1" to an Adam run at 0.1 says nothing, to one at 0.001 it says the step.
 TEST(Suggestions, ASuggestionOfTheRunsOwnSettingsIsDroppedOnlyWhenAllOfItIs) {
   // Slow: the loss and the accuracy still rising toward a good fit, 9 epochs away.
   TrainSummary s = history({1.0, 0.9, 0.8, 0.7});
@@ -704,6 +735,8 @@ TEST(Suggestions, ASuggestionOfTheRunsOwnSettingsIsDroppedOnlyWhenAllOfItIs) {
   RunFacts f = facts();
   f.optimizer_name = "adam";
   f.adaptive = true;
+  f.lr = adam_lr(f.arch);
+  ASSERT_EQ(f.lr, 0.1);
   const auto has_adam = [](const Verdict& v) {
     return std::any_of(v.suggestions.begin(), v.suggestions.end(),
                        [](const std::string& x) { return x.starts_with("--optimizer adam"); });
