@@ -123,8 +123,11 @@ TEST(Verdict, DivergedCauseIsLrTooHighOnlyAboveTheBound) {
   EXPECT_TRUE(contains(v.explanation, "0.0163")) << v.explanation;
   EXPECT_TRUE(contains(v.explanation, "3.69x")) << v.explanation;
   EXPECT_FALSE(v.suggestions.empty());
+  ASSERT_EQ(v.suggestions.size(), 2u);  // He's init is the run's own
   EXPECT_TRUE(contains(v.suggestions.front(), "0.00813"))
       << v.suggestions.front();  // half the bound
+  // Then Adam, whose steps do not grow with the curvature (2-8-3: 1/8 to one figure).
+  EXPECT_TRUE(v.suggestions[1].starts_with("--optimizer adam --lr 0.1 (")) << v.suggestions[1];
 
   f.lr = 0.016;  // just below 2/123
   v = judge_run(s, f);
@@ -205,7 +208,10 @@ TEST(Verdict, AlternatingLossIsOscillating) {
   EXPECT_EQ(v.verdict, VerdictKind::oscillating);
   EXPECT_EQ(v.cause, Cause::lr_too_high);
   EXPECT_TRUE(contains(v.explanation, "0.0163")) << v.explanation;
-  EXPECT_FALSE(v.suggestions.empty());
+  // A smaller SGD step (a third of lr 0.01, below half the bound 0.00813), then Adam's.
+  ASSERT_EQ(v.suggestions.size(), 2u);
+  EXPECT_EQ(v.suggestions[0], "--lr 0.00333");
+  EXPECT_TRUE(v.suggestions[1].starts_with("--optimizer adam --lr 0.1 (")) << v.suggestions[1];
 }
 
 // 14 epochs + init: the window is the last 7 losses, 6 changes, 5 consecutive pairs of
