@@ -91,7 +91,8 @@ std::optional<Evidence> saturation_evidence(const RunFacts& f, const EpochRecord
   // The run's lr was chosen for MSE through a saturated output, whose gradients are tiny: a
   // step for the new loss comes with it (Adam's, whose size does not depend on the
   // gradient's). On the seed-1 labelled corpus this first suggestion reached the target in
-  // 31 of 39 saturated runs, against 16 with the run's own lr.
+  // 39 of 39 saturated runs with Adam at adam_lr, 31 at 0.01 for every network, 16 with the
+  // run's own lr.
   e.suggestions = {
       init_to(f, better_init) + " --loss " + loss + " " + adam_options(f) +
           " (an unsaturated start, a gradient p − y that does not vanish, and steps whose "
