@@ -734,22 +734,6 @@ Verdict predict(const EpochRecord& init, const RunFacts& f) {
   return v;
 }
 
-// The options a suggestion sets, before the reason in brackets: "--lr 0.01 --optimizer adam
-// (why)" → {--lr 0.01, --optimizer adam}; a flag without a value gets "".
-std::vector<std::pair<std::string, std::string>> options_of(const std::string& suggestion) {
-  std::vector<std::pair<std::string, std::string>> options;
-  std::istringstream words(suggestion.substr(0, suggestion.find(" (")));
-  for (std::string word; words >> word;) {
-    if (word.starts_with("--"))
-      options.emplace_back(word, "");
-    else if (!options.empty() && options.back().second.empty())
-      options.back().second = word;
-    else
-      return {};  // prose ("more hidden units"), not options
-  }
-  return options;
-}
-
 // Whether the run already has this option set to this value.
 bool runs_own(const RunFacts& f, const std::string& option, const std::string& value) {
   if (option == "--init") return value == f.init_name;
@@ -766,7 +750,7 @@ bool runs_own(const RunFacts& f, const std::string& option, const std::string& v
 // dropped, and the next one comes first.
 void drop_the_runs_own_settings(Verdict& v, const RunFacts& f) {
   std::erase_if(v.suggestions, [&](const std::string& suggestion) {
-    const auto options = options_of(suggestion);
+    const auto options = suggestion_options(suggestion);
     return !options.empty() && std::all_of(options.begin(), options.end(), [&](const auto& o) {
       return runs_own(f, o.first, o.second);
     });
@@ -774,6 +758,20 @@ void drop_the_runs_own_settings(Verdict& v, const RunFacts& f) {
 }
 
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> suggestion_options(const std::string& suggestion) {
+  std::vector<std::pair<std::string, std::string>> options;
+  std::istringstream words(suggestion.substr(0, suggestion.find(" (")));
+  for (std::string word; words >> word;) {
+    if (word.starts_with("--"))
+      options.emplace_back(word, "");
+    else if (!options.empty() && options.back().second.empty())
+      options.back().second = word;
+    else
+      return {};  // prose ("more hidden units"), not options
+  }
+  return options;
+}
 
 // Adam moves every weight by about lr per step whatever its gradient's size, so a unit's
 // pre-activation, a sum over its fan-in of weights times inputs, moves by up to lr·fan_in·|x|

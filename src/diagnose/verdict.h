@@ -15,6 +15,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "diagnose/theory.h"
@@ -61,6 +62,11 @@ Verdict judge_run(const TrainSummary& summary, const RunFacts& facts);
 // of the network, to one significant figure, at most kAdamLrMax (0.001 for 784-64-64-10, 0.03
 // for 2-32-32-2).
 double adam_lr(const Architecture& arch);
+
+// The options a suggestion sets, before the reason in brackets: "--lr 0.01 --optimizer adam
+// (why)" → {--lr 0.01, --optimizer adam}; a flag without a value gets "". Empty for prose
+// ("more hidden units").
+std::vector<std::pair<std::string, std::string>> suggestion_options(const std::string& suggestion);
 
 // At initialization only (diagnose): what the run is likely to do, from the same evidence.
 Verdict predict_run(const EpochRecord& at_init, const RunFacts& facts);

@@ -5,9 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <sstream>
 #include <stdexcept>
 
+#include "diagnose/verdict.h"
 #include "run/diagnosis.h"
 #include "run/run.h"
 
@@ -94,12 +94,11 @@ Homogeneity scan_scales(const RunConfig& config) {
   return *d.homogeneity;
 }
 
-// The options a suggestion sets: "--optimizer adam --lr 0.03 (why…)" → {optimizer: adam,
-// lr: 0.03}; the words in parentheses are its reason.
+// The options a suggestion sets, as option values: "--optimizer adam --lr 0.03 (why…)" →
+// {optimizer: adam, lr: 0.03}.
 OptionValues options_of(const std::string& suggestion) {
   OptionValues o;
-  std::istringstream words(suggestion.substr(0, suggestion.find(" (")));
-  for (std::string name, value; words >> name >> value;) o[name.substr(2)] = value;
+  for (const auto& [name, value] : suggestion_options(suggestion)) o[name.substr(2)] = value;
   return o;
 }
 

@@ -630,6 +630,15 @@ TEST(Suggestions, AdamsStepIsOneOverTheLargestFanIn) {
   EXPECT_DOUBLE_EQ(lr({1, 1}), 0.1);               // 1/1: the cap
 }
 
+// The options of a suggestion stop at its reason; prose is none.
+TEST(Suggestions, OptionsOfASuggestion) {
+  using Options = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(suggestion_options("--optimizer adam --lr 0.03 (per-parameter steps)"),
+            (Options{{"--optimizer", "adam"}, {"--lr", "0.03"}}));
+  EXPECT_EQ(suggestion_options("--standardize"), (Options{{"--standardize", ""}}));
+  EXPECT_TRUE(suggestion_options("more hidden units").empty());
+}
+
 // A loss that falls at every epoch but too little has small steps, not a plateau.
 TEST(StallCause, StrictlyFallingButTooLittleIsLrTooLow) {
   const double chance = std::log(3.0);
